@@ -1,0 +1,7 @@
+"""`innovtrack progress`."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="progress commands.", no_args_is_help=True)

@@ -1,0 +1,135 @@
+"""`innovtrack import`, `innovtrack check` and `innovtrack projects list | show`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import (DbOption, Format, FormatOption, LimitOption, OutputOption, Unit, UnitOption,
+                     ledger, listing_format)
+
+app = typer.Typer(help="The project list: list and show projects.", no_args_is_help=True)
+
+
+def import_command(
+    file: Annotated[str, typer.Argument(help="Project list: CSV (UTF-8, BOM, GB18030) or XLSX.")],
+    db: DbOption = None,
+    sheet: Annotated[str | None, typer.Option(help="Worksheet name or 1-based number.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
+    unit: Annotated[Unit | None, typer.Option(
+        help="Unit of amount columns whose header names none (default 万元).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")]
+    = False,
+) -> None:
+    """Import or update the project list from a CSV or XLSX file.
+
+    Every row is validated first; any problem is reported as FILE:ROW: column: message and
+    nothing is written. New projects are added, changed ones updated (the change is kept in
+    history); projects missing from the file are left as they are.
+
+    Example: innovtrack import data/seed_projects.csv
+    """
+    from ..ledger import import_projects
+    from ..render.output import notice
+    from .progressbar import row_progress
+
+    with row_progress(file) as on_row:
+        result = import_projects(ledger(db), file, encoding=encoding, sheet=sheet,
+                                 unit=unit.value if unit else None, dry_run=dry_run,
+                                 on_row=on_row)
+    for line in result.notices + result.warnings:
+        notice(line)
+    verb = "would add" if dry_run else "added"
+    if result.already:
+        notice(f"{file}: already imported ({result.already}); nothing changed")
+    elif not result.changed:
+        notice(f"{file}: {result.rows} projects, all unchanged; nothing written")
+    else:
+        notice(f"{file}: {result.rows} projects: {verb} {len(result.added)}, "
+               f"{'would update' if dry_run else 'updated'} {len(result.updated)}, "
+               f"unchanged {result.unchanged}" + (" (dry run: nothing written)" if dry_run else ""))
+
+
+def check_command(db: DbOption = None) -> None:
+    """Check the ledger: published targets and counts against the project list, and entries.
+
+    Lists each disagreement; exits 1 when there is any.
+
+    Example: innovtrack check
+    """
+    from ..check import run_checks
+    from ..render.output import notice
+
+    findings = run_checks(ledger(db))
+    for f in findings:
+        typer.echo(f.message)
+    if findings:
+        notice(f"{len(findings)} disagreement(s)")
+        raise typer.Exit(1)
+    notice("check: targets, counts and entries agree")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("import")(import_command)
+    root.command("check")(check_command)
+
+
+
+def _columns(years: list[int]):
+    from ..render.listing import Column
+
+    return [Column("code", "项目编号"), Column("name", "项目名称"), Column("enterprise", "项目单位"),
+            Column("region", "地区"), Column("category", "类别", "category"),
+            Column("sector", "领域", "sector"), Column("stage", "建设性质", "stage"),
+            Column("total_investment", "总投资", "money"),
+            *(Column(f"plan_{y}", f"{y}年计划", "money") for y in years),
+            Column("status", "形象进度", "status"), Column("state", "状态", "state")]
+
+
+@app.command("list")
+def list_command(
+    db: DbOption = None,
+    category: Annotated[str | None, typer.Option(help="tackling/enterprise, 攻坚, 企业技术创新 …")]
+    = None,
+    sector: Annotated[str | None, typer.Option(help="traditional, 传统产业, new_energy …")] = None,
+    region: Annotated[str | None, typer.Option(help="西宁市, 海西州, 省直 …")] = None,
+    stage: Annotated[str | None, typer.Option(help="新建/new or 续建/continuing")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="Latest construction status (在建/building …) or active/withdrawn.")] = None,
+    name: Annotated[str | None, typer.Option(help="Search name, enterprise or code.")] = None,
+    limit: LimitOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """List projects, filtered by category, sector, region, stage, status or name.
+
+    Example: innovtrack projects list --category 攻坚 --region 海西州 --format json
+    """
+    from ..query import ProjectFilter, list_projects, plan_years
+    from ..render.listing import emit
+
+    rows = list_projects(ledger(db), ProjectFilter(category, sector, region, stage, status, name,
+                                                   limit))
+    fmt_name = listing_format(format)
+    emit(rows, _columns(plan_years(rows)), fmt_name=fmt_name, unit=unit.value, output=output,
+         title=f"项目清单（{len(rows)}个）")
+
+
+@app.command("show")
+def show_command(
+    code: Annotated[str, typer.Argument(help="Project code.")],
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """Show one project: its plan, monthly history and status timeline.
+
+    Example: innovtrack projects show CX-001
+    """
+    from ..query import get_project
+    from ..render.project import render_project
+
+    render_project(get_project(ledger(db), code), listing_format(format), unit.value, output)

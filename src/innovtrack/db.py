@@ -1,0 +1,346 @@
+"""Where the ledger is, opening it, pragmas and the versioned schema.
+
+One place decides the location (--db, then INNOVTRACK_DB, then the user data directory).
+Migrations are ordered and append-only: each runs in its own transaction and records itself,
+so a ledger from an older release is upgraded in place and one from a newer one is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import LedgerError
+
+if TYPE_CHECKING:  # SQLAlchemy costs ~0.15 s to import; `--help` must not pay for it.
+    from sqlalchemy.engine import Connection, Engine
+
+ENV_VAR = "INNOVTRACK_DB"
+APP_NAME = "innovtrack"
+
+
+def default_location() -> str:
+    import platformdirs
+
+    return str(Path(platformdirs.user_data_dir(APP_NAME)) / "ledger.db")
+
+
+def resolve_location(option: str | None) -> str:
+    """The ledger location: the --db option, else $INNOVTRACK_DB, else the user data dir."""
+    return option or os.environ.get(ENV_VAR) or default_location()
+
+
+def to_url(location: str) -> str:
+    """An SQLAlchemy URL for a path or URL; postgres:// and postgresql:// use psycopg 3."""
+    if "://" not in location:
+        return "sqlite:///" + str(Path(location).expanduser())
+    for prefix in ("postgres://", "postgresql://"):
+        if location.startswith(prefix):
+            return "postgresql+psycopg://" + location[len(prefix):]
+    return location
+
+
+def now_text() -> str:
+    """The recorded-at stamp: UTC, fixed width, so text order is time order."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+# --- schema -----------------------------------------------------------------------------
+# DDL is written once for both dialects; {id} is the auto-increment primary key.
+
+_V1 = [
+    """CREATE TABLE project (
+        id {id},
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        enterprise TEXT NOT NULL,
+        region TEXT NOT NULL,
+        category TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        industry TEXT,
+        stage TEXT NOT NULL,
+        total_investment BIGINT NOT NULL,
+        responsible_unit TEXT,
+        planned_start TEXT,
+        planned_completion TEXT,
+        content TEXT,
+        state TEXT NOT NULL DEFAULT 'active',
+        withdrawn_month TEXT,
+        withdrawn_reason TEXT,
+        replaces TEXT,
+        fingerprint TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE project_plan (
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        year INTEGER NOT NULL,
+        amount BIGINT NOT NULL,
+        PRIMARY KEY (project_id, year)
+    )""",
+    """CREATE TABLE project_history (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        changed_at TEXT NOT NULL,
+        batch_id BIGINT,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        reason TEXT
+    )""",
+    "CREATE INDEX project_history_project ON project_history(project_id)",
+    """CREATE TABLE import_batch (
+        id {id},
+        kind TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        rows_read INTEGER NOT NULL,
+        added INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT
+    )""",
+    "CREATE INDEX import_batch_hash ON import_batch(kind, content_hash)",
+    """CREATE TABLE progress_entry (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        month TEXT NOT NULL,
+        amount BIGINT NOT NULL,
+        ytd BIGINT,
+        status TEXT,
+        problem TEXT,
+        note TEXT,
+        reported_by TEXT,
+        recorded_at TEXT NOT NULL,
+        source TEXT,
+        batch_id BIGINT,
+        supersedes BIGINT,
+        superseded_by BIGINT,
+        reason TEXT
+    )""",
+    # One effective entry per project and month; the partial index also covers the roll-up
+    # (month, project, amount, status), so reports never touch the table itself.
+    """CREATE UNIQUE INDEX progress_effective
+        ON progress_entry(month, project_id, amount, status)
+        WHERE superseded_by IS NULL""",
+    "CREATE UNIQUE INDEX progress_one_effective ON progress_entry(project_id, month)"
+    " WHERE superseded_by IS NULL",
+    "CREATE INDEX progress_recorded ON progress_entry(project_id, month, recorded_at)",
+    """CREATE TABLE target (
+        id {id},
+        year INTEGER NOT NULL,
+        category TEXT,
+        sector TEXT,
+        amount BIGINT NOT NULL,
+        projects INTEGER,
+        source TEXT,
+        set_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX target_year ON target(year)",
+]
+
+
+def _ddl(conn: Connection, statements: list[str]) -> None:
+    pk = ("INTEGER PRIMARY KEY" if conn.dialect.name == "sqlite"
+          else "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+    for sql in statements:
+        conn.exec_driver_sql(sql.replace("{id}", pk))
+
+
+def _m1_schema(conn: Connection) -> None:
+    _ddl(conn, _V1)
+
+
+def _m2_programme(conn: Connection) -> None:
+    """Load the 2016 programme's published targets into the new ledger."""
+    from sqlalchemy import text
+
+    from .programme import PUBLISHED_TARGETS
+
+    stamp = now_text()
+    for t in PUBLISHED_TARGETS:
+        conn.execute(
+            text("INSERT INTO target (year, category, sector, amount, projects, source, set_at)"
+                 " VALUES (:y, :c, :s, :a, :p, :src, :at)"),
+            dict(y=t.year, c=t.category, s=t.sector, a=t.amount, p=t.projects,
+                 src=t.source, at=stamp),
+        )
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "schema", _m1_schema),
+    Migration(2, "programme-2016", _m2_programme),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+# --- opening ----------------------------------------------------------------------------
+
+_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    path = url.removeprefix("sqlite:///")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        # Writers take the write lock up front, so two writers queue on the busy timeout
+        # instead of failing when a read lock cannot be upgraded.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+class Ledger:
+    """An open ledger: the engine and the transaction helpers every writer and reader uses."""
+
+    def __init__(self, location: str):
+        self.location = location
+        self.url = to_url(location)
+        if self.url.startswith("sqlite"):
+            self.engine = _sqlite_engine(self.url)
+        else:
+            from sqlalchemy import create_engine
+
+            try:
+                self.engine = create_engine(self.url, pool_pre_ping=False)
+            except Exception as exc:  # bad URL, missing driver
+                raise LedgerError(f"cannot open ledger {location}: {exc}") from exc
+        self.dialect = self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: everything inside commits together or not at all."""
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot for a whole report."""
+        with self.engine.connect() as conn, conn.begin():
+            if not self.is_sqlite:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- migrations --
+
+    def schema_version(self, conn: Connection) -> int:
+        from sqlalchemy import inspect
+
+        if not inspect(conn).has_table("schema_migration"):
+            return 0
+        return conn.exec_driver_sql("SELECT MAX(version) FROM schema_migration").scalar() or 0
+
+    def migrate(self) -> list[Migration]:
+        """Apply the migrations this ledger lacks; refuse a ledger from a newer release."""
+        from sqlalchemy import text
+
+        applied: list[Migration] = []
+        with self.write() as conn:
+            conn.exec_driver_sql(
+                "CREATE TABLE IF NOT EXISTS schema_migration ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            if not self.is_sqlite:
+                # Two processes opening a new PostgreSQL ledger at once must not both migrate.
+                conn.exec_driver_sql("LOCK TABLE schema_migration IN EXCLUSIVE MODE")
+            current = self.schema_version(conn)
+            if current > SCHEMA_VERSION:
+                raise LedgerError(
+                    f"ledger {self.location} has schema version {current}, newer than this "
+                    f"innovtrack ({SCHEMA_VERSION}); upgrade innovtrack to use it"
+                )
+            for m in MIGRATIONS:
+                if m.version <= current:
+                    continue
+                with conn.begin_nested():
+                    m.apply(conn)
+                    conn.execute(
+                        text("INSERT INTO schema_migration VALUES (:v, :n, :t)"),
+                        dict(v=m.version, n=m.name, t=now_text()),
+                    )
+                applied.append(m)
+        return applied
+
+
+_OPEN: dict[str, Ledger] = {}
+
+
+def _quick_version(ledger: Ledger) -> int:
+    """The schema version without taking a write lock (0 for a new ledger)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with ledger.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT MAX(version) FROM schema_migration").scalar() or 0
+    except DBAPIError as exc:
+        if "schema_migration" in str(exc):
+            return 0
+        raise
+
+
+def open_ledger(location: str | None = None) -> Ledger:
+    """Open (creating or upgrading as needed) the ledger at the resolved location."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    loc = resolve_location(location)
+    ledger = _OPEN.get(loc)
+    if ledger is not None:
+        return ledger
+    ledger = Ledger(loc)
+    try:
+        if _quick_version(ledger) != SCHEMA_VERSION:
+            ledger.migrate()  # also refuses a newer ledger
+    except SQLAlchemyError as exc:
+        ledger.close()
+        first = str(exc).splitlines()[0]
+        raise LedgerError(f"cannot open ledger {loc}: {first}") from exc
+    _OPEN[loc] = ledger
+    return ledger
+
+
+def close_all() -> None:
+    for ledger in _OPEN.values():
+        ledger.close()
+    _OPEN.clear()

@@ -1,0 +1,116 @@
+"""Mapping a header row onto fields (SPEC §6): Chinese or English names, units in brackets.
+
+`总投资（亿元）`, `总投资(万元)`, `total_investment_wan` and `2016年计划投资` all map; case,
+spaces and full-width forms are ignored. Columns that map to nothing are named once in a notice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..money import UNIT_ALIASES
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str  # how messages name the column when the file lacks it
+    aliases: tuple[str, ...]
+    money: bool = False
+
+
+def _k(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+PROJECT_FIELDS: dict[str, FieldSpec] = {
+    "code": FieldSpec("项目编号", ("项目编号", "项目代码", "编号", "code", "项目编码")),
+    "name": FieldSpec("项目名称", ("项目名称", "name")),
+    "enterprise": FieldSpec("项目单位", ("项目单位", "企业名称", "建设单位", "承担单位",
+                                       "enterprise", "项目业主", "企业")),
+    "region": FieldSpec("所在地区", ("所在地区", "地区", "市州", "region", "所在市州")),
+    "category": FieldSpec("类别", ("类别", "项目类别", "category")),
+    "sector": FieldSpec("领域", ("领域", "产业领域", "行业领域", "sector")),
+    "industry": FieldSpec("行业", ("行业", "industry")),
+    "stage": FieldSpec("建设性质", ("建设性质", "stage")),
+    "total_investment": FieldSpec("总投资", ("总投资", "totalinvestment", "项目总投资"),
+                                  money=True),
+    "responsible_unit": FieldSpec("责任单位", ("责任单位", "responsibleunit")),
+    "planned_start": FieldSpec("计划开工时间", ("计划开工时间", "plannedstart", "开工时间")),
+    "planned_completion": FieldSpec("计划投产时间", ("计划投产时间", "plannedcompletion",
+                                                   "投产时间", "计划建成时间")),
+    "content": FieldSpec("建设内容", ("建设内容", "主要建设内容", "content",
+                                    "主要建设内容及规模", "建设规模及内容")),
+}
+
+PROGRESS_FIELDS: dict[str, FieldSpec] = {
+    "code": PROJECT_FIELDS["code"],
+    "name": PROJECT_FIELDS["name"],
+    "month": FieldSpec("月份", ("月份", "填报月份", "month", "报告期", "统计月份")),
+    "amount": FieldSpec("本月完成投资", ("本月完成投资", "amount", "当月完成投资"), money=True),
+    "ytd": FieldSpec("自年初累计完成投资", ("自年初累计完成投资", "累计完成投资", "ytd",
+                                        "年初累计完成投资", "本年累计完成投资"), money=True),
+    "status": FieldSpec("形象进度", ("形象进度", "建设状态", "项目状态", "status")),
+    "problem": FieldSpec("存在问题", ("存在问题", "需协调解决的问题", "problem",
+                                    "存在的问题", "需协调解决问题")),
+    "reason": FieldSpec("更正原因", ("更正原因", "原因", "reason")),
+    "reported_by": FieldSpec("填报人", ("填报人", "填报单位", "reportedby")),
+    "note": FieldSpec("备注", ("备注", "说明", "情况说明", "note")),
+}
+
+_PLAN = re.compile(r"^(?:(\d{4})年(?:度)?(?:计划投资|计划完成投资|投资计划)|plan(\d{4}))$")
+_BRACKET = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+_UNIT_SUFFIX = re.compile(r"^(.*?)(wan|yi|yuan|万元|亿元)$")
+
+
+@dataclass
+class ColumnMap:
+    index: dict[str, int] = field(default_factory=dict)  # field -> column position
+    units: dict[str, str] = field(default_factory=dict)  # money field -> 元/万元/亿元
+    plans: dict[int, int] = field(default_factory=dict)  # plan year -> column position
+    plan_units: dict[int, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # field or plan_YYYY -> header text
+    ignored: list[str] = field(default_factory=list)
+
+
+def split_unit(header: str) -> tuple[str, str | None]:
+    """('总投资', '亿元') from '总投资（亿元）'; a bracket that is not a unit is dropped."""
+    key = _k(header)
+    unit = None
+    m = _BRACKET.match(key)
+    if m:
+        key, inside = m.group(1), m.group(2)
+        unit = UNIT_ALIASES.get(inside)
+    else:
+        m = _UNIT_SUFFIX.match(key)
+        if m and m.group(1):
+            key, unit = m.group(1), UNIT_ALIASES.get(m.group(2))
+    return key, unit
+
+
+def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | None,
+               with_plans: bool = True) -> ColumnMap:
+    lookup = {_k(alias): name for name, spec in fields.items() for alias in spec.aliases}
+    cmap = ColumnMap()
+    for pos, cell in enumerate(cells):
+        if cell is None or not isinstance(cell, str) or not cell.strip():
+            continue
+        key, unit = split_unit(cell)
+        name = lookup.get(key)
+        if name is None:
+            name = lookup.get(_k(cell))  # a header whose bracket is part of the name
+        plan = _PLAN.match(key) if with_plans and name is None else None
+        if name is not None and name not in cmap.index:
+            cmap.index[name] = pos
+            cmap.names[name] = cell.strip()
+            if fields[name].money:
+                cmap.units[name] = unit or default_unit or "万元"
+        elif plan:
+            year = int(plan.group(1) or plan.group(2))
+            cmap.plans[year] = pos
+            cmap.plan_units[year] = unit or default_unit or "万元"
+            cmap.names[f"plan_{year}"] = cell.strip()
+        else:
+            cmap.ignored.append(cell.strip())
+    return cmap

@@ -1,0 +1,73 @@
+"""Reading single cells: text, months and amounts as offices write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+
+from ..money import AmountError, parse_decimal, to_yuan
+
+
+class CellError(ValueError):
+    """A cell whose content cannot be read as the column requires."""
+
+
+def text(cell: object) -> str:
+    """A cell as clean text: '' for empty; numbers as written (12.0 read back as 12)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.strftime("%Y-%m-%d")
+    return str(cell).strip()
+
+
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _month_from_text(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value).strip()
+    for pattern in _MONTH_PATTERNS:
+        m = pattern.match(value)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12 and 1900 < year < 2200:
+                return f"{year:04d}-{month:02d}"
+            break
+    raise CellError(f"not a month: {value!r} (write 2016-03, 2016年3月 or 201603)")
+
+
+def month(cell: object) -> str:
+    """'YYYY-MM' from 2016-03, 2016-3, 2016年3月, 201603, 2016/03/01 or a date cell."""
+    if isinstance(cell, dt.datetime | dt.date):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return _month_from_text(str(cell))
+
+
+def amount(cell: object, unit: str) -> tuple[int, bool]:
+    """(元, rounded) from a cell; raises CellError for text that is not a number."""
+    try:
+        return to_yuan(cell, unit)
+    except AmountError as exc:
+        raise CellError(str(exc)) from None
+
+
+def decimal(cell: object):
+    try:
+        return parse_decimal(cell)
+    except AmountError as exc:
+        raise CellError(str(exc)) from None
+
+
+# National investment-project code: YYYY-RRRRRR-DD-TT-NNNNNN (year, division, ...).
+NATIONAL_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")

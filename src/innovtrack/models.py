@@ -1,0 +1,117 @@
+"""The SQLModel tables, and nothing else.
+
+The migrations in db.py create these tables; tests/test_db.py checks that a migrated ledger has
+exactly the columns declared here, so the two cannot drift apart. Money columns hold integer 元.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column
+from sqlmodel import Field, SQLModel
+
+
+def _money(nullable: bool = False):
+    return Field(sa_column=Column(BigInteger, nullable=nullable))
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    enterprise: str
+    region: str
+    category: str
+    sector: str
+    industry: str | None = None
+    stage: str
+    total_investment: int = _money()
+    responsible_unit: str | None = None
+    planned_start: str | None = None
+    planned_completion: str | None = None
+    content: str | None = None
+    state: str = "active"
+    withdrawn_month: str | None = None
+    withdrawn_reason: str | None = None
+    replaces: str | None = None
+    fingerprint: str
+    created_at: str
+    updated_at: str
+
+
+class ProjectPlan(SQLModel, table=True):
+    __tablename__ = "project_plan"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id")
+    year: int = Field(primary_key=True)
+    amount: int = _money()
+
+
+class ProjectHistory(SQLModel, table=True):
+    __tablename__ = "project_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    changed_at: str
+    batch_id: int | None = None
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    reason: str | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    file_name: str
+    content_hash: str
+    rows_read: int
+    added: int
+    updated: int
+    unchanged: int
+    imported_at: str
+    imported_by: str | None = None
+
+
+class ProgressEntry(SQLModel, table=True):
+    __tablename__ = "progress_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    month: str
+    amount: int = _money()
+    ytd: int | None = _money(nullable=True)
+    status: str | None = None
+    problem: str | None = None
+    note: str | None = None
+    reported_by: str | None = None
+    recorded_at: str
+    source: str | None = None
+    batch_id: int | None = None
+    supersedes: int | None = None
+    superseded_by: int | None = None
+    reason: str | None = None
+
+
+class Target(SQLModel, table=True):
+    __tablename__ = "target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    category: str | None = None
+    sector: str | None = None
+    amount: int = _money()
+    projects: int | None = None
+    source: str | None = None
+    set_at: str
+
+
+class SchemaMigration(SQLModel, table=True):
+    __tablename__ = "schema_migration"
+
+    version: int = Field(primary_key=True)
+    name: str
+    applied_at: str

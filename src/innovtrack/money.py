@@ -1,0 +1,99 @@
+"""Reading and writing amounts: integer 元 in, 万元/亿元 out.
+
+Money is never a binary float between input and storage (SPEC §2): text goes through Decimal,
+a numeric spreadsheet cell through its shortest decimal form, and the result is an int of 元.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+UNIT_ALIASES = {
+    "元": "元", "yuan": "元", "万元": "万元", "万": "万元", "wan": "万元",
+    "亿元": "亿元", "亿": "亿元", "yi": "亿元",
+}
+
+# Full-width digits, signs and punctuation an office spreadsheet may carry.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+class AmountError(ValueError):
+    """Text that is not an amount of money."""
+
+
+def unit_name(text: str) -> str:
+    """The canonical unit for '万元', 'wan', '亿' and the like."""
+    try:
+        return UNIT_ALIASES[text.strip().lower()]
+    except KeyError:
+        raise AmountError(f"unknown unit {text!r} (use 万元 or 亿元)") from None
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A Decimal from a cell: text with separators and full-width digits, or a number."""
+    if isinstance(value, bool):
+        raise AmountError(f"not a number: {value!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr() is the shortest text that reads back as the same float: 8.2, not 8.1999…
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().translate(_FULLWIDTH).replace(" ", "").replace("\u00a0", "")
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise AmountError(f"not a number: {value!r}")
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise AmountError(f"not a number: {value!r}") from None
+    if not number.is_finite():
+        raise AmountError(f"not a number: {value!r}")
+    return number
+
+
+def to_yuan(value: object, unit: str = "万元") -> tuple[int, bool]:
+    """(元, rounded): the amount in integer 元 and whether a fraction of a 元 was dropped."""
+    number = parse_decimal(value) * UNITS[unit]
+    whole = number.to_integral_value(rounding=ROUND_HALF_UP)
+    return int(whole), whole != number
+
+
+def fast_to_yuan(text: str, scale: int) -> int | None:
+    """The common case without Decimal: plain digits with at most two decimals; else None."""
+    # Hot path of bulk imports: 1 M rows pass through here, so no regex and no Decimal.
+    head, dot, tail = text.partition(".")
+    if not head.isdigit() or not head.isascii():
+        return None
+    if not dot:
+        return int(head) * scale
+    if not tail.isdigit() or not tail.isascii() or len(tail) > 4:
+        return None
+    value = int(head + tail) * scale
+    div = 10 ** len(tail)
+    if value % div:
+        return None
+    return value // div
+
+
+def fmt(yuan: int | None, unit: str = "亿元", places: int = 2) -> str:
+    """Text for a table cell: 元 in the given unit, exact rounding, thousands separators."""
+    if yuan is None:
+        return ""
+    value = (Decimal(yuan) / UNITS[unit]).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{value:,}"
+
+
+def to_unit(yuan: int | None, unit: str = "万元", places: int = 4) -> float | int | None:
+    """A JSON number in the given unit, exact to `places` decimals (from the stored 元)."""
+    if yuan is None:
+        return None
+    value = (Decimal(yuan) / UNITS[unit]).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)

@@ -1,0 +1,133 @@
+"""Reading the ledger for listings and `check`: plain dicts out, amounts still in 元."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import programme
+from .db import Ledger
+from .errors import NotFound
+
+
+@dataclass
+class ProjectFilter:
+    category: str | None = None
+    sector: str | None = None
+    region: str | None = None
+    stage: str | None = None
+    status: str | None = None  # construction status code, or active / withdrawn
+    name: str | None = None
+    limit: int | None = None
+
+    def normalised(self) -> ProjectFilter:
+        """Codes from whatever the user typed (攻坚, 传统产业, 海西, 新建, 在建 …)."""
+        category = programme.category_code(self.category) if self.category else None
+        sector = programme.sector_code(self.sector, category) if self.sector else None
+        status = self.status
+        if status and status not in ("active", "withdrawn"):
+            status = programme.status_code(status)
+        return ProjectFilter(
+            category=category, sector=sector,
+            region=programme.region_name(self.region) if self.region else None,
+            stage=programme.stage_code(self.stage) if self.stage else None,
+            status=status, name=self.name, limit=self.limit)
+
+
+_LATEST_STATUS = """
+    SELECT e.project_id, e.status FROM progress_entry e
+    JOIN (SELECT project_id, MAX(month) AS month FROM progress_entry
+          WHERE superseded_by IS NULL AND status IS NOT NULL GROUP BY project_id) last
+      ON last.project_id = e.project_id AND last.month = e.month
+    WHERE e.superseded_by IS NULL
+"""
+
+
+def list_projects(ledger: Ledger, flt: ProjectFilter | None = None) -> list[dict]:
+    """Projects matching the filter, in code order, each with its plans and latest status."""
+    from sqlalchemy import text
+
+    flt = (flt or ProjectFilter()).normalised()
+    where, params = [], {}
+    for col in ("category", "sector", "region", "stage"):
+        value = getattr(flt, col)
+        if value:
+            where.append(f"p.{col} = :{col}")
+            params[col] = value
+    if flt.status in ("active", "withdrawn"):
+        where.append("p.state = :state")
+        params["state"] = flt.status
+    if flt.name:
+        where.append("(p.name LIKE :name OR p.enterprise LIKE :name OR p.code LIKE :name)")
+        params["name"] = f"%{flt.name}%"
+    sql = "SELECT p.* FROM project p"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY p.code"
+    with ledger.read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
+        plans: dict[int, dict[int, int]] = {}
+        for pid, year, amount in conn.exec_driver_sql(
+                "SELECT project_id, year, amount FROM project_plan"):
+            plans.setdefault(pid, {})[year] = amount
+        statuses = dict(conn.exec_driver_sql(_LATEST_STATUS).all())
+    out = []
+    for r in rows:
+        status = statuses.get(r["id"])
+        if flt.status and flt.status not in ("active", "withdrawn") and status != flt.status:
+            continue
+        out.append(_project_dict(r, plans.get(r["id"], {}), status))
+        if flt.limit is not None and len(out) >= flt.limit:
+            break
+    return out
+
+
+def plan_years(projects: list[dict]) -> list[int]:
+    return sorted({int(k[5:]) for p in projects for k in p if k.startswith("plan_")})
+
+
+def _project_dict(r: dict, plans: dict[int, int], status: str | None) -> dict:
+    out = {k: r[k] for k in ("code", "name", "enterprise", "region", "category", "sector",
+                             "industry", "stage", "total_investment")}
+    for year in sorted(plans):
+        out[f"plan_{year}"] = plans[year]
+    out.update({k: r[k] for k in ("responsible_unit", "planned_start", "planned_completion",
+                                  "content", "state", "withdrawn_month", "withdrawn_reason",
+                                  "replaces")})
+    out["status"] = status
+    return out
+
+
+def get_project(ledger: Ledger, code: str) -> dict:
+    """One project with its plans, change history, monthly entries and status timeline."""
+    from sqlalchemy import text
+
+    with ledger.read() as conn:
+        row = conn.execute(text("SELECT * FROM project WHERE code = :c"), {"c": code}).first()
+        if row is None:
+            codes = [c for (c,) in conn.exec_driver_sql("SELECT code FROM project")]
+            import difflib
+
+            near = difflib.get_close_matches(code, codes, n=3)
+            hint = f"; nearest: {', '.join(near)}" if near else ""
+            raise NotFound(f"no project {code!r}{hint}")
+        r = dict(row._mapping)
+        plans = dict(conn.execute(text("SELECT year, amount FROM project_plan"
+                                       " WHERE project_id = :p ORDER BY year"), {"p": r["id"]}).all())
+        history = [dict(h._mapping) for h in conn.execute(text(
+            "SELECT changed_at, field, old_value, new_value, reason FROM project_history"
+            " WHERE project_id = :p ORDER BY id"), {"p": r["id"]})]
+        entries = [dict(e._mapping) for e in conn.execute(text(
+            "SELECT month, amount, ytd, status, problem, note, reported_by, recorded_at, source,"
+            " reason, supersedes FROM progress_entry"
+            " WHERE project_id = :p AND superseded_by IS NULL ORDER BY month"), {"p": r["id"]})]
+    status = None
+    timeline = []
+    for e in entries:
+        if e["status"] and e["status"] != status:
+            timeline.append({"month": e["month"], "status": e["status"]})
+            status = e["status"]
+    out = _project_dict(r, plans, status)
+    out["entries"] = entries
+    out["timeline"] = timeline
+    out["history"] = history
+    return out

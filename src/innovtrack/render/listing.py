@@ -1,0 +1,126 @@
+"""Rendering listings (projects, entries, targets) as a terminal table, JSON, CSV or Markdown.
+
+Rows arrive as dicts with amounts in integer 元 and codes for categories and statuses. JSON and
+CSV keep the English keys and codes with amounts in 万元 (SPEC §4); the table and Markdown show
+Chinese headers and labels with amounts in 亿元 (or the unit asked for).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import programme
+from ..money import fmt, to_unit
+
+MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
+              "actual_period", "cumulative"}
+
+
+def is_money(key: str) -> bool:
+    return key in MONEY_KEYS or key.startswith("plan_")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Chinese, as people read it
+    kind: str = "text"  # text, money, category, sector, stage, status, state, bool
+
+
+def _label(kind: str, value) -> str:
+    if value is None:
+        return ""
+    match kind:
+        case "category":
+            return programme.CATEGORY_NAMES.get(value, value)
+        case "sector":
+            return programme.SECTOR_NAMES.get(value, value)
+        case "stage":
+            return programme.STAGES.get(value, value)
+        case "status":
+            return programme.STATUSES.get(value, value)
+        case "state":
+            return {"active": "在列", "withdrawn": "已退出"}.get(value, value)
+        case "bool":
+            return "是" if value else ""
+    return str(value)
+
+
+def json_value(key: str, value):
+    return to_unit(value, "万元") if is_money(key) and isinstance(value, int) else value
+
+
+def to_json(rows: list[dict]) -> str:
+    data = [{k: json_value(k, v) for k, v in row.items()} for row in rows]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(rows: list[dict], keys: list[str] | None = None) -> str:
+    keys = keys or list(dict.fromkeys(k for row in rows for k in row))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else json_value(k, row.get(k)) for k in keys])
+    return buf.getvalue()
+
+
+def cell_text(col: Column, row: dict, unit: str) -> str:
+    value = row.get(col.key)
+    if col.kind == "money" or (col.kind == "text" and is_money(col.key) and isinstance(value, int)):
+        return fmt(value, unit) if value is not None else ""
+    return _label(col.kind, value)
+
+
+def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str | None) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"## {title}", ""] if title else []
+    heads = [c.header + (f"（{unit}）" if c.kind == "money" else "") for c in columns]
+    lines.append("| " + " | ".join(heads) + " |")
+    lines.append("|" + "|".join("---:" if c.kind == "money" else "---" for c in columns) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(esc(cell_text(c, row, unit)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | None,
+               style_row: Callable[[dict], str | None] | None = None):
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
+                         justify="right" if c.kind == "money" else "left",
+                         overflow="fold")
+    for row in rows:
+        table.add_row(*(cell_text(c, row, unit) for c in columns),
+                      style=style_row(row) if style_row else None)
+    return table
+
+
+def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
+         output: str | None = None, title: str | None = None,
+         csv_keys: list[str] | None = None) -> None:
+    """Write a listing to stdout (or --output) in the asked format."""
+    from .output import write_text
+
+    if fmt_name == "json":
+        write_text(to_json(rows), output)
+    elif fmt_name == "csv":
+        write_text(to_csv(rows, csv_keys), output)
+    elif fmt_name == "markdown":
+        write_text(to_markdown(rows, columns, unit, title), output)
+    elif fmt_name == "table":
+        from .output import print_rich
+
+        print_rich(rich_table(rows, columns, unit, title), output)
+    else:
+        from ..errors import UsageError
+
+        raise UsageError(f"format {fmt_name!r} is not available here (table, json, csv, markdown)")
