@@ -12,9 +12,10 @@ from .db import Ledger
 class Finding:
     check: str  # target / projects / enterprises / total_investment / orphan / ytd
     scope: str
-    expected: object
-    actual: object
+    expected: int
+    actual: int
     message: str
+    money: bool = False  # expected and actual are 元 (else counts)
 
 
 def _scope_sql(category: str | None, sector: str | None) -> tuple[str, dict]:
@@ -28,33 +29,54 @@ def _scope_sql(category: str | None, sector: str | None) -> tuple[str, dict]:
     return " AND ".join(where), params
 
 
+_CATEGORY_ORDER = {c.code: i for i, c in enumerate(programme.CATEGORIES)}
+_SECTOR_ORDER = {s.code: i for i, s in enumerate(programme.SECTORS)}
+
+
+def _scope_order(row) -> tuple:
+    """Targets in the order the plan lists them: all, then each category and its sectors."""
+    year, category, sector = row[0], row[1], row[2]
+    return (year, category is not None, _CATEGORY_ORDER.get(category, 99), category or "",
+            sector is not None, _SECTOR_ORDER.get(sector, 99), sector or "")
+
+
+def _gap(actual: int, expected: int, unit: str = "亿元") -> str:
+    """'1.50 亿元 more' / '0.25 亿元 less' for money, from integer 元."""
+    from .money import fmt
+
+    diff = actual - expected
+    return f"{fmt(abs(diff), unit)} {unit} {'more' if diff > 0 else 'less'}"
+
+
 def run_checks(ledger: Ledger) -> list[Finding]:
+    """Every disagreement between the ledger and the published figures, in a stable order."""
     from sqlalchemy import text
 
     from .money import fmt
 
     findings: list[Finding] = []
     with ledger.read() as conn:
-        targets = conn.execute(text(
+        targets = sorted(conn.execute(text(
             "SELECT year, category, sector, amount, projects FROM target t"
             " WHERE id = (SELECT MAX(id) FROM target u WHERE u.year = t.year"
             " AND COALESCE(u.category, '') = COALESCE(t.category, '')"
-            " AND COALESCE(u.sector, '') = COALESCE(t.sector, ''))"
-            " ORDER BY year, category NULLS FIRST, sector NULLS FIRST")).all()
+            " AND COALESCE(u.sector, '') = COALESCE(t.sector, ''))")).all(), key=_scope_order)
         for year, category, sector, amount, projects in targets:
             where, params = _scope_sql(category, sector)
             scope = f"{year} {programme.scope_label(category, sector)}"
-            plan = conn.execute(text(
+            # int(): PostgreSQL's SUM of BIGINT is a NUMERIC (a Decimal in Python).
+            plan = int(conn.execute(text(
                 f"SELECT COALESCE(SUM(pp.amount), 0) FROM project p JOIN project_plan pp"
                 f" ON pp.project_id = p.id AND pp.year = :year WHERE {where}"),
-                {**params, "year": year}).scalar_one()
+                {**params, "year": year}).scalar_one())
             if plan != amount:
-                findings.append(Finding("target", scope, amount, plan,
-                                        f"{scope}: target {fmt(amount)} 亿元, projects' plans sum "
-                                        f"to {fmt(plan)} 亿元 (difference {fmt(plan - amount)})"))
+                findings.append(Finding(
+                    "target", scope, amount, plan,
+                    f"{scope}: target {fmt(amount)} 亿元, the projects' {year} plans sum to "
+                    f"{fmt(plan)} 亿元 ({_gap(plan, amount)})", money=True))
             if projects is not None:
-                count = conn.execute(text(f"SELECT COUNT(*) FROM project p WHERE {where}"),
-                                     params).scalar_one()
+                count = int(conn.execute(text(f"SELECT COUNT(*) FROM project p WHERE {where}"),
+                                         params).scalar_one())
                 if count != projects:
                     findings.append(Finding("projects", scope, projects, count,
                                             f"{scope}: {projects} projects published, "
@@ -63,18 +85,24 @@ def run_checks(ledger: Ledger) -> list[Finding]:
             enterprises, total = conn.exec_driver_sql(
                 "SELECT COUNT(DISTINCT enterprise), COALESCE(SUM(total_investment), 0)"
                 " FROM project WHERE state = 'active'").one()
+            enterprises, total = int(enterprises), int(total)
+            year = programme.PROGRAMME_YEAR
             if enterprises != programme.PUBLISHED_ENTERPRISES:
-                findings.append(Finding("enterprises", "合计", programme.PUBLISHED_ENTERPRISES,
-                                        enterprises, f"{programme.PUBLISHED_ENTERPRISES} "
-                                        f"enterprises published, {enterprises} in the ledger"))
+                findings.append(Finding(
+                    "enterprises", f"{year} 合计", programme.PUBLISHED_ENTERPRISES, enterprises,
+                    f"{year} 合计: {programme.PUBLISHED_ENTERPRISES} enterprises published, "
+                    f"{enterprises} in the ledger's active projects"))
             if total != programme.PUBLISHED_TOTAL_INVESTMENT:
                 findings.append(Finding(
-                    "total_investment", "合计", programme.PUBLISHED_TOTAL_INVESTMENT, total,
-                    f"total investment published {fmt(programme.PUBLISHED_TOTAL_INVESTMENT)} 亿元,"
-                    f" projects sum to {fmt(total)} 亿元"))
-        orphans = conn.exec_driver_sql(
+                    "total_investment", f"{year} 合计", programme.PUBLISHED_TOTAL_INVESTMENT,
+                    total,
+                    f"{year} 合计: total investment published "
+                    f"{fmt(programme.PUBLISHED_TOTAL_INVESTMENT)} 亿元, the projects sum to "
+                    f"{fmt(total)} 亿元 ({_gap(total, programme.PUBLISHED_TOTAL_INVESTMENT)})",
+                    money=True))
+        orphans = int(conn.exec_driver_sql(
             "SELECT COUNT(*) FROM progress_entry e LEFT JOIN project p ON p.id = e.project_id"
-            " WHERE p.id IS NULL").scalar_one()
+            " WHERE p.id IS NULL").scalar_one())
         if orphans:
             findings.append(Finding("orphan", "progress", 0, orphans,
                                     f"{orphans} progress entries name no project"))
@@ -85,7 +113,10 @@ def run_checks(ledger: Ledger) -> list[Finding]:
                 " FROM progress_entry WHERE superseded_by IS NULL) x"
                 " JOIN project p ON p.id = x.project_id"
                 " WHERE x.ytd IS NOT NULL AND x.ytd <> x.computed ORDER BY p.code, x.month"):
-            findings.append(Finding("ytd", f"{code} {month}", ytd, computed,
-                                    f"{code} {month}: year-to-date reported {fmt(ytd, '万元')} 万元,"
-                                    f" the monthly entries sum to {fmt(computed, '万元')} 万元"))
+            computed = int(computed)
+            findings.append(Finding(
+                "ytd", f"{code} {month}", ytd, computed,
+                f"{code} {month}: year-to-date reported {fmt(ytd, '万元')} 万元, the monthly "
+                f"entries sum to {fmt(computed, '万元')} 万元 ({_gap(ytd, computed, '万元')})",
+                money=True))
     return findings

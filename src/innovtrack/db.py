@@ -242,15 +242,25 @@ class Ledger:
         return self.dialect == "sqlite"
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction: everything inside commits together or not at all."""
+    def write(self, *, foreign_keys: bool = True) -> Iterator[Connection]:
+        """One write transaction: everything inside commits together or not at all.
+
+        foreign_keys=False skips SQLite's per-row foreign-key lookups, for a bulk load whose
+        every reference the caller has already checked (the pragma only takes effect outside
+        a transaction, so it is set here, before BEGIN, and restored after).
+        """
         with self.engine.connect() as conn:
             conn.info["write"] = True
+            relax = self.is_sqlite and not foreign_keys
+            if relax:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
             try:
                 with conn.begin():
                     yield conn
             finally:
                 conn.info.pop("write", None)
+                if relax:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -278,13 +288,16 @@ class Ledger:
 
         applied: list[Migration] = []
         with self.write() as conn:
+            if not self.is_sqlite:
+                # Two processes opening a new PostgreSQL ledger at once must not both migrate;
+                # the lock is taken before the first CREATE, which is not safe to race (two
+                # CREATE TABLE IF NOT EXISTS can both try to create it). One lock per schema.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock("
+                                     "hashtext('innovtrack-migrate:' || current_schema())::bigint)")
             conn.exec_driver_sql(
                 "CREATE TABLE IF NOT EXISTS schema_migration ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-            if not self.is_sqlite:
-                # Two processes opening a new PostgreSQL ledger at once must not both migrate.
-                conn.exec_driver_sql("LOCK TABLE schema_migration IN EXCLUSIVE MODE")
             current = self.schema_version(conn)
             if current > SCHEMA_VERSION:
                 raise LedgerError(
@@ -336,6 +349,9 @@ def open_ledger(location: str | None = None) -> Ledger:
         ledger.close()
         first = str(exc).splitlines()[0]
         raise LedgerError(f"cannot open ledger {loc}: {first}") from exc
+    except BaseException:
+        ledger.close()  # a refused (newer) ledger: do not keep its engine open
+        raise
     _OPEN[loc] = ledger
     return ledger
 

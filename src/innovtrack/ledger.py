@@ -103,10 +103,16 @@ class ProjectImport:
     notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     batch_id: int | None = None
+    absent: list[str] = field(default_factory=list)  # active projects the list leaves out
+    changes: dict[str, list[tuple[str, str | None, str | None]]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction, so that all of it is rolled back."""
 
 
 def import_projects(ledger: Ledger, path: str | Path, *, encoding: str | None = None,
@@ -116,7 +122,9 @@ def import_projects(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     """Validate a project list and add or update its projects in one transaction.
 
     A project absent from the list is left alone (the list rolls; withdrawal is explicit).
-    Raises Rejected with every problem when any row is bad; then nothing is written.
+    Raises Rejected with every problem when any row is bad; then nothing is written. A dry
+    run does all the work inside the transaction and rolls it back, so what it reports is
+    exactly what the import would do.
     """
     path = Path(path)
     table = open_table(path, PROJECT_FIELDS, required=REQUIRED, encoding=encoding, sheet=sheet,
@@ -127,33 +135,50 @@ def import_projects(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     result = ProjectImport(file=str(path), rows=len(checked.records), dry_run=dry_run,
                            notices=list(table.notices), warnings=checked.warnings)
     if checked.rounded:
-        result.notices.append(f"{path}: {checked.rounded} amount(s) finer than 1 元 were rounded")
+        result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
+                              "were rounded to 元")
     digest = file_hash(path)
     by = by or current_user()
 
-    with ledger.write() as conn:
-        prior = find_batch(conn, "projects", digest)
-        existing = {code: (pid, fp) for pid, code, fp in conn.exec_driver_sql(
-            "SELECT id, code, fingerprint FROM project")}
-        new = [r for r in checked.records if r.code not in existing]
-        changed = [r for r in checked.records
-                   if r.code in existing and existing[r.code][1] != r.fingerprint]
-        result.added = [r.code for r in new]
-        result.updated = [r.code for r in changed]
-        result.unchanged = len(checked.records) - len(new) - len(changed)
-        if prior is not None and not result.changed:
-            result.already = f"batch #{prior.id}, {prior.file_name}, at {prior.imported_at[:19]}"
-        if dry_run or not result.changed:
-            conn.rollback()
-            return result
-        stamp = now_text()
-        batch = record_batch(conn, kind="projects", file_name=str(path), digest=digest,
-                             rows=len(checked.records), added=len(new), updated=len(changed),
-                             unchanged=result.unchanged, by=by)
-        result.batch_id = batch
-        _insert_projects(ledger, conn, new, stamp)
-        if changed:
-            _update_projects(ledger, conn, changed, existing, batch, stamp)
+    try:
+        with ledger.write() as conn:
+            if not ledger.is_sqlite:
+                # List imports queue behind one another (SQLite's BEGIN IMMEDIATE does this):
+                # two at once would both find a code new and the second would fail on it.
+                conn.exec_driver_sql("LOCK TABLE project IN SHARE ROW EXCLUSIVE MODE")
+            prior = find_batch(conn, "projects", digest)
+            existing = {code: (pid, fp) for pid, code, fp in conn.exec_driver_sql(
+                "SELECT id, code, fingerprint FROM project")}
+            listed = {r.code for r in checked.records}
+            result.absent = sorted(code for (code,) in conn.exec_driver_sql(
+                "SELECT code FROM project WHERE state = 'active'") if code not in listed)
+            new = [r for r in checked.records if r.code not in existing]
+            changed = [r for r in checked.records
+                       if r.code in existing and existing[r.code][1] != r.fingerprint]
+            result.added = [r.code for r in new]
+            result.updated = [r.code for r in changed]
+            result.unchanged = len(checked.records) - len(new) - len(changed)
+            if prior is not None and not result.changed:
+                result.already = (f"batch #{prior.id}, {prior.file_name}, "
+                                  f"at {prior.imported_at[:19]}")
+            if not result.changed:
+                return result  # nothing was written; the empty transaction ends
+            stamp = now_text()
+            batch = record_batch(conn, kind="projects", file_name=str(path), digest=digest,
+                                 rows=len(checked.records), added=len(new),
+                                 updated=len(changed), unchanged=result.unchanged, by=by)
+            _insert_projects(ledger, conn, new, stamp)
+            if changed:
+                code_of = {existing[r.code][0]: r.code for r in changed}
+                for pid, _at, _batch, fieldname, old, new_value, _reason in _update_projects(
+                        ledger, conn, changed, existing, batch, stamp):
+                    result.changes.setdefault(code_of[pid], []).append(
+                        (fieldname, old, new_value))
+            if dry_run:
+                raise _DryRun
+            result.batch_id = batch
+    except _DryRun:
+        pass
     return result
 
 
@@ -171,8 +196,11 @@ def _insert_projects(ledger: Ledger, conn: Connection, records: list[ProjectReco
 
 
 def _update_projects(ledger: Ledger, conn: Connection, records: list[ProjectRecord],
-                     existing: dict[str, tuple[int, str]], batch: int, stamp: str) -> None:
-    """Apply changed fields and keep each change (old → new) in project_history."""
+                     existing: dict[str, tuple[int, str]], batch: int, stamp: str) -> list[tuple]:
+    """Apply changed fields and keep each change (old → new) in project_history.
+
+    Returns the history rows written: (project id, at, batch, field, old, new, reason).
+    """
     from sqlalchemy import bindparam, text
 
     ids = [existing[r.code][0] for r in records]
@@ -218,3 +246,4 @@ def _update_projects(ledger: Ledger, conn: Connection, records: list[ProjectReco
     insert_many(ledger, conn, "project_history",
                 ("project_id", "changed_at", "batch_id", "field", "old_value", "new_value",
                  "reason"), history)
+    return history

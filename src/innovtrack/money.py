@@ -38,12 +38,15 @@ def parse_decimal(value: object) -> Decimal:
         raise AmountError(f"not a number: {value!r}")
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         # repr() is the shortest text that reads back as the same float: 8.2, not 8.1999…
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    text = str(value).strip().translate(_FULLWIDTH).replace(" ", "").replace("\u00a0", "")
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            raise AmountError(f"not a number: {value!r}")
+        return number
+    if not isinstance(value, str):
+        value = str(value)  # a date typed into an amount column reads '2016-03-01', not a repr
+    text = value.strip().translate(_FULLWIDTH).replace(" ", "").replace("\u00a0", "")
     if "," in text:
         if not _GROUPED.match(text):
             raise AmountError(f"not a number: {value!r}")

@@ -72,7 +72,8 @@ _REGION_LONG = {
 }
 
 STAGES = {"new": "新建", "continuing": "续建"}
-_STAGE_ALIASES = {"新建": "new", "续建": "continuing", "new": "new", "continuing": "continuing"}
+_STAGE_ALIASES = {"新建": "new", "续建": "continuing", "new": "new", "continuing": "continuing",
+                  "新建项目": "new", "续建项目": "continuing"}
 
 # Construction status (形象进度), in the order a project moves through them; suspended sits apart.
 STATUSES = {"preparing": "前期", "building": "在建", "producing": "建成投产", "suspended": "停缓建"}
@@ -124,11 +125,12 @@ _STATUS_LOOKUP = _table(_STATUS_ALIASES | {code: code for code in STATUSES})
 class UnknownValue(ValueError):
     """A category, sector, region, stage or status that the programme does not know."""
 
-    def __init__(self, kind: str, value: str, choices: list[str]):
+    def __init__(self, kind: str, value: str, choices: list[str], hint: str | None = None):
         self.kind, self.value = kind, value
-        nearest = difflib.get_close_matches(value, choices, n=1, cutoff=0.0)
-        hint = f"; did you mean {nearest[0]}?" if nearest else ""
-        super().__init__(f"unknown {kind} {value!r}{hint}")
+        if hint is None:
+            nearest = difflib.get_close_matches(value, choices, n=1, cutoff=0.0)
+            hint = f"did you mean {nearest[0]}?" if nearest else None
+        super().__init__(f"unknown {kind} {value!r}" + (f"; {hint}" if hint else ""))
 
 
 def _lookup(kind: str, table: dict[str, str], value: str, choices: list[str]) -> str:
@@ -148,21 +150,45 @@ def sector_code(value: str, category: str | None) -> str:
     if category is not None:
         table = _SECTOR_LOOKUP[category]
         choices = [s.name for s in SECTORS if s.category == category]
-        return _lookup("sector", table, value, choices + [s.code for s in SECTORS
-                                                          if s.category == category])
+        found = table.get(_key(value))
+        if found is None:
+            # 新能源 for a tackling project is an industry of 新兴产业: say so, do not guess.
+            owner = next((s for s in SECTORS if s.category == category
+                          and _key(value) in map(_key, s.industries)), None)
+            hint = (f"{value} is an industry of {owner.name}; write {owner.name} here and "
+                    f"{value} under 行业" if owner else None)
+            raise UnknownValue("sector", value, choices + [s.code for s in SECTORS
+                                                           if s.category == category], hint)
+        return found
     merged: dict[str, str] = {}
     for t in _SECTOR_LOOKUP.values():
         merged.update(t)
     return _lookup("sector", merged, value, [s.name for s in SECTORS])
 
 
+# Names that may open a longer place name ("海西州格尔木市"): the full names only. A bare stem
+# such as 海西 is not one, or the typo 海西洲 would silently read as 海西州.
+_REGION_PREFIXES = sorted((k for k in _REGION_LOOKUP
+                           if not k.isdigit() and (len(k) >= 3 or k in map(_key, REGIONS))),
+                          key=len, reverse=True)
+
+
+def region_of_division(code: str) -> str | None:
+    """The region of a 6-digit division code: a prefecture's (632800) or a county's (632801,
+    格尔木市, is in 海西州); None for the province itself (630000) and codes outside it."""
+    if len(code) != 6 or not code.isdigit():
+        return None
+    return REGION_DIVISION_CODES.get(code) or (
+        REGION_DIVISION_CODES.get(code[:4] + "00") if code[4:] != "00" else None)
+
+
 def region_name(value: str) -> str:
     key = _key(value)
-    found = _REGION_LOOKUP.get(key)
+    found = _REGION_LOOKUP.get(key) or region_of_division(key)
     if found is None:
-        # "海西州格尔木市" and similar: a region name followed by a county.
-        for name in sorted(_REGION_LOOKUP, key=len, reverse=True):
-            if not name.isdigit() and len(name) >= 2 and key.startswith(name):
+        # "海西州格尔木市" and similar: a region's full name followed by a county.
+        for name in _REGION_PREFIXES:
+            if key.startswith(name):
                 found = _REGION_LOOKUP[name]
                 break
     if found is None:

@@ -57,8 +57,12 @@ def list_projects(ledger: Ledger, flt: ProjectFilter | None = None) -> list[dict
         where.append("p.state = :state")
         params["state"] = flt.status
     if flt.name:
-        where.append("(p.name LIKE :name OR p.enterprise LIKE :name OR p.code LIKE :name)")
-        params["name"] = f"%{flt.name}%"
+        # LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not. The
+        # search text is literal (an office's "10%" or "_" is not a pattern).
+        where.append("(LOWER(p.name) LIKE :name ESCAPE '!' OR LOWER(p.enterprise) LIKE :name"
+                     " ESCAPE '!' OR LOWER(p.code) LIKE :name ESCAPE '!')")
+        literal = flt.name.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        params["name"] = f"%{literal}%"
     sql = "SELECT p.* FROM project p"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -20,14 +20,14 @@ def row_progress(path: str) -> Iterator[Callable[[int], None] | None]:
     if size < _LARGE or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    # The console is given up front: Progress.console cannot be set afterwards.
     with Progress(SpinnerColumn(), TextColumn("{task.description}"),
                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
-                  transient=True, console=None, redirect_stdout=False) as bar:
-        from rich.console import Console
-
-        bar.console = Console(stderr=True)
+                  transient=True, console=Console(stderr=True), redirect_stdout=False,
+                  redirect_stderr=False) as bar:
         task = bar.add_task(f"reading {os.path.basename(path)}", total=None)
         count = 0
 

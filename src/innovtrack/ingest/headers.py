@@ -81,7 +81,7 @@ def split_unit(header: str) -> tuple[str, str | None]:
     m = _BRACKET.match(key)
     if m:
         key, inside = m.group(1), m.group(2)
-        unit = UNIT_ALIASES.get(inside)
+        unit = UNIT_ALIASES.get(inside.removeprefix("单位").lstrip(":"))  # （单位：亿元）
     else:
         m = _UNIT_SUFFIX.match(key)
         if m and m.group(1):
@@ -96,21 +96,25 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
     for pos, cell in enumerate(cells):
         if cell is None or not isinstance(cell, str) or not cell.strip():
             continue
+        # The header as the file shows it, on one line: messages name columns by this text
+        # (a workbook header cell often wraps: "计划投产\n时间").
+        shown = " ".join(cell.split())
         key, unit = split_unit(cell)
         name = lookup.get(key)
         if name is None:
             name = lookup.get(_k(cell))  # a header whose bracket is part of the name
         plan = _PLAN.match(key) if with_plans and name is None else None
+        year = int(plan.group(1) or plan.group(2)) if plan else None
+        # The first column for a field wins; a second one is named in the ignored notice.
         if name is not None and name not in cmap.index:
             cmap.index[name] = pos
-            cmap.names[name] = cell.strip()
+            cmap.names[name] = shown
             if fields[name].money:
                 cmap.units[name] = unit or default_unit or "万元"
-        elif plan:
-            year = int(plan.group(1) or plan.group(2))
+        elif year is not None and year not in cmap.plans:
             cmap.plans[year] = pos
             cmap.plan_units[year] = unit or default_unit or "万元"
-            cmap.names[f"plan_{year}"] = cell.strip()
+            cmap.names[f"plan_{year}"] = shown
         else:
-            cmap.ignored.append(cell.strip())
+            cmap.ignored.append(shown)
     return cmap

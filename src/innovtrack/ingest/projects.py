@@ -65,12 +65,16 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
     idx = cols.index
     name_of = cols.names
     seen: dict[str, int] = {}
-    if "region" not in idx:
-        pass  # each row must then carry a national-format code; checked per row
+    # Without a region column, each row must carry a national-format code (checked per row).
+    mapped = sorted(set(idx.values()) | set(cols.plans.values()))
+    code_pos = idx["code"]
 
     for number, cells in table.rows():
         if on_row:
             on_row(number)
+        if (code_pos >= len(cells) or values.text(cells[code_pos]) == "") and all(
+                values.text(cells[i]) == "" for i in mapped if i < len(cells)):
+            continue  # only 序号 or 备注 filled: a numbered empty row of the office's template
         bad = len(out.problems)
 
         def problem(fieldname: str, message: str, number=number) -> None:
@@ -78,7 +82,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
                 fieldname, PROJECT_FIELDS[fieldname].label if fieldname in PROJECT_FIELDS
                 else fieldname), message))
 
-        def cell(fieldname: str) -> object:
+        def cell(fieldname: str, cells=cells) -> object:
             pos = idx.get(fieldname)
             return cells[pos] if pos is not None and pos < len(cells) else None
 
@@ -100,7 +104,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
         region = ""
         raw_region = values.text(cell("region"))
         national = values.NATIONAL_CODE.match(code) if code else None
-        code_region = programme.REGION_DIVISION_CODES.get(national.group(2)) if national else None
+        code_region = programme.region_of_division(national.group(2)) if national else None
         if raw_region:
             try:
                 region = programme.region_name(raw_region)
@@ -130,6 +134,11 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
                 sector = programme.sector_code(raw, category)
             except programme.UnknownValue as exc:
                 problem("sector", f"{exc} (within {programme.CATEGORY_NAMES[category]})")
+        elif raw:  # the category is bad; still report a sector the programme does not know
+            try:
+                programme.sector_code(raw, None)
+            except programme.UnknownValue as exc:
+                problem("sector", str(exc))
         stage = ""
         raw = required_text("stage")
         if raw:
@@ -166,8 +175,9 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
             if amount < 0:
                 problem(label, "negative amount")
             elif total is not None and total >= 0 and amount > total:
-                problem(label, f"{year} plan {raw} is greater than the total investment "
-                               f"{values.text(raw_total)}")
+                problem(label, f"{year} plan {values.text(raw)} {cols.plan_units[year]} is "
+                               f"greater than the total investment {values.text(raw_total)} "
+                               f"{cols.units['total_investment']}")
             plans[year] = amount
 
         months: dict[str, str | None] = {}

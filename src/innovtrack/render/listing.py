@@ -17,7 +17,7 @@ from .. import programme
 from ..money import fmt, to_unit
 
 MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
-              "actual_period", "cumulative"}
+              "actual_period", "cumulative", "difference"}
 
 
 def is_money(key: str) -> bool:
@@ -95,13 +95,39 @@ def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | 
 
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
+        # An amount or a code split over two lines misreads ("10.0" / "5"): those never wrap;
+        # names and other text fold to make room.
+        keep = c.kind == "money" or c.key in ("code", "month")
         table.add_column(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
                          justify="right" if c.kind == "money" else "left",
-                         overflow="fold")
+                         overflow="fold", no_wrap=keep, min_width=None)
     for row in rows:
         table.add_row(*(cell_text(c, row, unit) for c in columns),
                       style=style_row(row) if style_row else None)
     return table
+
+
+def findings_rows(findings) -> list[dict]:
+    """`check` findings as plain rows for JSON/CSV: money in 万元 like every JSON amount."""
+    return [{"check": f.check, "scope": f.scope,
+             "expected": to_unit(f.expected, "万元") if f.money else f.expected,
+             "actual": to_unit(f.actual, "万元") if f.money else f.actual,
+             "unit": "万元" if f.money else None, "message": f.message} for f in findings]
+
+
+def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
+    """`check`: one line per disagreement, or rows for programs (JSON, CSV)."""
+    from .output import write_text
+
+    if fmt_name == "json":
+        write_text(to_json(findings_rows(findings)), output)
+    elif fmt_name == "csv":
+        write_text(to_csv(findings_rows(findings),
+                          ["check", "scope", "expected", "actual", "unit", "message"]), output)
+    else:
+        bullet = "- " if fmt_name == "markdown" else ""
+        if findings or output:
+            write_text("".join(f"{bullet}{f.message}\n" for f in findings), output)
 
 
 def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",

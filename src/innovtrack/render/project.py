@@ -5,9 +5,52 @@ from __future__ import annotations
 import json
 
 from .. import programme
-from ..money import fmt
-from .listing import json_value
+from ..money import fmt, to_unit
+from .listing import is_money, json_value
 from .output import print_rich, write_text
+
+# How the change history and import summaries name a project's fields.
+FIELD_LABELS = {
+    "name": "项目名称", "enterprise": "项目单位", "region": "所在地区", "category": "类别",
+    "sector": "领域", "industry": "行业", "stage": "建设性质", "total_investment": "总投资",
+    "responsible_unit": "责任单位", "planned_start": "计划开工时间",
+    "planned_completion": "计划投产时间", "content": "建设内容",
+}
+
+
+def field_label(name: str) -> str:
+    if name.startswith("plan_") and name[5:].isdigit():
+        return f"{name[5:]}年计划投资"
+    return FIELD_LABELS.get(name, name)
+
+
+def wan_text(yuan: int) -> str:
+    """元 as 万元 text, exact and without trailing zeros: 82,000 / 156,000.5."""
+    text = fmt(yuan, "万元", 4)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def history_value(name: str, value: str | None) -> str:
+    """A stored old/new value (money is 元 text) as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if is_money(name):
+        try:
+            return f"{wan_text(int(value))} 万元"
+        except ValueError:
+            return value
+    labels = {"category": programme.CATEGORY_NAMES, "sector": programme.SECTOR_NAMES,
+              "stage": programme.STAGES}.get(name, {})
+    return labels.get(value, value)
+
+
+def _json_history(h: dict) -> dict:
+    out = dict(h)
+    if is_money(h["field"]):
+        for key in ("old_value", "new_value"):
+            if h[key] not in (None, ""):
+                out[key] = to_unit(int(h[key]), "万元")  # JSON amounts are 万元 numbers
+    return out
 
 
 def _json(project: dict) -> str:
@@ -18,7 +61,41 @@ def _json(project: dict) -> str:
             return [conv(x) for x in obj]
         return obj
 
-    return json.dumps(conv(project), ensure_ascii=False, indent=2) + "\n"
+    data = dict(project, history=[_json_history(h) for h in project.get("history", [])])
+    return json.dumps(conv(data), ensure_ascii=False, indent=2) + "\n"
+
+
+_SHOW = 50  # projects a dry run names one by one
+
+
+def import_summary(result) -> list[str]:
+    """The lines `innovtrack import` prints on stderr about a ledger.ProjectImport."""
+    file = result.file
+    lines = list(result.notices) + list(result.warnings)
+    if result.already:
+        lines.append(f"{file}: already imported ({result.already}); nothing changed")
+    elif not result.changed:
+        lines.append(f"{file}: {result.rows} projects, all unchanged; nothing written")
+    else:
+        if result.dry_run:
+            lines += [f"  + {code}" for code in result.added[:_SHOW]]
+            if len(result.added) > _SHOW:
+                lines.append(f"  + … and {len(result.added) - _SHOW} more")
+            for code, changes in list(result.changes.items())[:_SHOW]:
+                lines.append(f"  ~ {code}: " + "; ".join(
+                    f"{field_label(f)} {history_value(f, old)} → {history_value(f, new)}"
+                    for f, old, new in changes))
+            if len(result.changes) > _SHOW:
+                lines.append(f"  ~ … and {len(result.changes) - _SHOW} more")
+        add, update = ("would add", "would update") if result.dry_run else ("added", "updated")
+        lines.append(f"{file}: {result.rows} projects: {add} {len(result.added)}, "
+                     f"{update} {len(result.updated)}, {result.unchanged} unchanged"
+                     + ("; dry run, nothing written" if result.dry_run else ""))
+    if result.absent:
+        shown = ", ".join(result.absent[:10]) + (" …" if len(result.absent) > 10 else "")
+        lines.append(f"{file}: {len(result.absent)} active project(s) in the ledger are not in "
+                     f"this list and are kept as they are: {shown}")
+    return lines
 
 
 def render_project(project: dict, fmt_name: str, unit: str, output: str | None) -> None:
@@ -28,7 +105,10 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
     if fmt_name == "csv":
         from .listing import to_csv
 
-        write_text(to_csv(project["entries"]), output)
+        # The monthly entries, with their header even when there are none yet.
+        write_text(to_csv(project["entries"], ["month", "amount", "ytd", "status", "problem",
+                                               "note", "reported_by", "recorded_at", "source",
+                                               "reason", "supersedes"]), output)
         return
     from rich.console import Group
     from rich.table import Table
@@ -73,6 +153,8 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
         for head in ("时间", "字段", "原值", "新值"):
             t.add_column(head)
         for h in p["history"]:
-            t.add_row(h["changed_at"][:19], h["field"], h["old_value"] or "", h["new_value"] or "")
+            t.add_row(h["changed_at"][:19], field_label(h["field"]),
+                      history_value(h["field"], h["old_value"]),
+                      history_value(h["field"], h["new_value"]))
         parts.append(t)
     print_rich(Group(*parts), output)
