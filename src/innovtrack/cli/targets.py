@@ -1,7 +1,83 @@
-"""`innovtrack targets`."""
+"""`innovtrack targets list | set`: programme targets by year and scope."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="targets commands.", no_args_is_help=True)
+from .common import (
+    DbOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    Unit,
+    UnitOption,
+    ledger,
+    listing_format,
+)
+
+app = typer.Typer(help="Programme targets by year and scope (all, category, category+sector).",
+                  no_args_is_help=True)
+
+
+def _columns():
+    from ..render.listing import Column
+
+    return [Column("year", "年度"), Column("scope", "范围"), Column("target", "目标投资", "money"),
+            Column("projects", "项目数"), Column("plan", "项目计划合计", "money"),
+            Column("difference", "差额", "money"), Column("source", "来源")]
+
+
+@app.command("list")
+def list_command(
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """List the targets in force, each beside the sum of the projects' plans for its scope.
+
+    A year without published targets shows the plan sums that reports fall back to.
+
+    Example: innovtrack targets list --year 2016
+    """
+    from ..render.listing import emit
+    from ..render.output import notice
+    from ..targets import list_targets
+
+    listing = list_targets(ledger(db), year)
+    if not listing.published and year is not None:
+        notice(f"{year}年未发布投资目标；报告以项目{year}年计划投资合计为准（下列为各范围计划合计）")
+    emit(listing.rows, _columns(), fmt_name=listing_format(format), unit=unit.value,
+         output=output, title="投资目标" + (f"（{year}年）" if year else ""))
+
+
+@app.command("set")
+def set_command(
+    year: Annotated[int, typer.Option(help="Year of the target.")],
+    amount: Annotated[str, typer.Option(
+        help="Planned investment, in --unit (default 万元); a unit may follow: 350亿, 3500000万元.")],
+    category: Annotated[str | None, typer.Option(
+        help="Scope: tackling/enterprise (攻坚, 企业技术创新); omit for the whole programme.")]
+    = None,
+    sector: Annotated[str | None, typer.Option(help="Scope within the category: 传统产业 …")]
+    = None,
+    projects: Annotated[int | None, typer.Option(help="Number of projects published.")] = None,
+    source: Annotated[str | None, typer.Option(help="Where the figure was published.")] = None,
+    unit: Annotated[Unit | None, typer.Option(help="Unit of --amount (default 万元).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set a year's target for a scope; it replaces the target in force (history is kept).
+
+    Example: innovtrack targets set --year 2017 --amount 350亿 --source 2017年实施方案
+    """
+    from ..money import fmt
+    from ..render.output import notice
+    from ..targets import parse_amount, set_target
+
+    row = set_target(ledger(db), year=year, amount=parse_amount(amount, unit.value if unit else None),
+                     category=category, sector=sector, projects=projects, source=source)
+    notice(f"{row.year}年 {row.label}: target {fmt(row.amount)} 亿元"
+           + (f", {row.projects} projects" if row.projects is not None else ""))
