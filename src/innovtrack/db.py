@@ -360,3 +360,49 @@ def close_all() -> None:
     for ledger in _OPEN.values():
         ledger.close()
     _OPEN.clear()
+
+
+# --- a light reader for reports -------------------------------------------------------------
+
+
+@dataclass
+class DriverReader:
+    """One read transaction on the DBAPI connection itself: `conn` is a sqlite3 or psycopg
+    connection, `sqlite` says which (parameters are ? / :name on SQLite, %s on PostgreSQL)."""
+
+    conn: object
+    sqlite: bool
+
+
+@contextmanager
+def read_driver(location: str | None = None) -> Iterator[DriverReader]:
+    """A consistent read snapshot for a report, on the driver connection.
+
+    A SQLite ledger already at this release's schema is read through the standard library
+    alone: reports over 100,000 projects must not pay SQLAlchemy's 0.15 s import. Anything
+    else (a new, older or newer ledger, PostgreSQL) goes through open_ledger as usual.
+    """
+    import sqlite3
+
+    url = to_url(resolve_location(location))
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    conn = None
+    if path and path != ":memory:" and Path(path).is_file():
+        conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            version = conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0]
+        except sqlite3.DatabaseError:
+            version = None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            conn = None
+    if conn is not None:
+        try:
+            conn.execute("BEGIN")
+            yield DriverReader(conn, True)
+        finally:
+            conn.close()  # a read transaction: closing rolls it back
+        return
+    ledger = open_ledger(location)
+    with ledger.read() as sa_conn:
+        yield DriverReader(sa_conn.connection.driver_connection, ledger.is_sqlite)

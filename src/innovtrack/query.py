@@ -124,14 +124,33 @@ def get_project(ledger: Ledger, code: str) -> dict:
             "SELECT month, amount, ytd, status, problem, note, reported_by, recorded_at, source,"
             " reason, supersedes FROM progress_entry"
             " WHERE project_id = :p AND superseded_by IS NULL ORDER BY month"), {"p": r["id"]})]
+        # Entries that corrections superseded, each with what replaced it and why.
+        corrections = [dict(c._mapping) for c in conn.execute(text(
+            "SELECT o.month, o.amount AS old_amount, n.amount, o.recorded_at AS old_recorded_at,"
+            " o.reported_by AS old_reported_by, o.source AS old_source, n.recorded_at,"
+            " n.reported_by, n.reason FROM progress_entry o"
+            " JOIN progress_entry n ON n.id = o.superseded_by"
+            " WHERE o.project_id = :p AND o.superseded_by IS NOT NULL ORDER BY o.month, o.id"),
+            {"p": r["id"]})]
+        replaced_by = conn.execute(text("SELECT code FROM project WHERE replaces = :c"),
+                                   {"c": r["code"]}).scalar()
     status = None
     timeline = []
+    started = completed = None
     for e in entries:
         if e["status"] and e["status"] != status:
             timeline.append({"month": e["month"], "status": e["status"]})
             status = e["status"]
+        if started is None and e["status"] in ("building", "producing"):
+            started = e["month"]
+        if completed is None and e["status"] == "producing":
+            completed = e["month"]
     out = _project_dict(r, plans, status)
+    out["replaced_by"] = replaced_by
     out["entries"] = entries
     out["timeline"] = timeline
+    out["started"] = started  # first month reported 在建 or 建成投产 (开复工)
+    out["completed"] = completed  # first month reported 建成投产
+    out["corrections"] = corrections
     out["history"] = history
     return out

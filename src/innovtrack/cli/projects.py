@@ -6,10 +6,21 @@ from typing import Annotated
 
 import typer
 
-from .common import (DbOption, Format, FormatOption, LimitOption, OutputOption, Unit, UnitOption,
-                     ledger, listing_format)
+from .common import (
+    DbOption,
+    Format,
+    FormatOption,
+    LimitOption,
+    OutputOption,
+    Unit,
+    UnitOption,
+    ledger,
+    listing_format,
+)
 
-app = typer.Typer(help="The project list: list and show projects.", no_args_is_help=True)
+app = typer.Typer(help="The project list: list and show projects.\n\n"
+                       "Example: innovtrack projects list --region 海西州",
+                  no_args_is_help=True)
 
 
 def import_command(
@@ -32,40 +43,34 @@ def import_command(
     """
     from ..ledger import import_projects
     from ..render.output import notice
+    from ..render.project import import_summary
     from .progressbar import row_progress
 
     with row_progress(file) as on_row:
         result = import_projects(ledger(db), file, encoding=encoding, sheet=sheet,
                                  unit=unit.value if unit else None, dry_run=dry_run,
                                  on_row=on_row)
-    for line in result.notices + result.warnings:
+    for line in import_summary(result):
         notice(line)
-    verb = "would add" if dry_run else "added"
-    if result.already:
-        notice(f"{file}: already imported ({result.already}); nothing changed")
-    elif not result.changed:
-        notice(f"{file}: {result.rows} projects, all unchanged; nothing written")
-    else:
-        notice(f"{file}: {result.rows} projects: {verb} {len(result.added)}, "
-               f"{'would update' if dry_run else 'updated'} {len(result.updated)}, "
-               f"unchanged {result.unchanged}" + (" (dry run: nothing written)" if dry_run else ""))
 
 
-def check_command(db: DbOption = None) -> None:
+def check_command(db: DbOption = None, format: FormatOption = Format.table,
+                  output: OutputOption = None) -> None:
     """Check the ledger: published targets and counts against the project list, and entries.
 
-    Lists each disagreement; exits 1 when there is any.
+    Lists each disagreement (one line each; --format json or csv for programs) and exits 1
+    when there is any.
 
     Example: innovtrack check
     """
     from ..check import run_checks
+    from ..render.listing import emit_findings
     from ..render.output import notice
 
     findings = run_checks(ledger(db))
-    for f in findings:
-        typer.echo(f.message)
+    emit_findings(findings, listing_format(format), output)
     if findings:
-        notice(f"{len(findings)} disagreement(s)")
+        notice(f"check: {len(findings)} disagreement(s)")
         raise typer.Exit(1)
     notice("check: targets, counts and entries agree")
 
@@ -73,7 +78,6 @@ def check_command(db: DbOption = None) -> None:
 def register(root: typer.Typer) -> None:
     root.command("import")(import_command)
     root.command("check")(check_command)
-
 
 
 def _columns(years: list[int]):
@@ -133,3 +137,29 @@ def show_command(
     from ..render.project import render_project
 
     render_project(get_project(ledger(db), code), listing_format(format), unit.value, output)
+
+
+@app.command("withdraw")
+def withdraw_command(
+    code: Annotated[str, typer.Argument(help="Code of the project leaving the programme.")],
+    month: Annotated[str, typer.Option(
+        help="First month it no longer counts: 2016-07, 2016年7月 or 201607.")],
+    reason: Annotated[str, typer.Option(help="Why it leaves (kept in its history).")],
+    replaced_by: Annotated[str | None, typer.Option(
+        "--replaced-by", help="Code of the project that takes its place (already imported).")]
+    = None,
+    db: DbOption = None,
+) -> None:
+    """Withdraw a project from the programme from a month, optionally naming its replacement.
+
+    Its earlier entries stay; it stops counting from that month, and entries for that month
+    or later are refused.
+
+    Example: innovtrack projects withdraw CX-045 --month 2016-07 --reason 企业经营困难 --replaced-by CX-101
+    """
+    from ..progress import withdraw_project
+    from ..render.output import notice
+
+    w = withdraw_project(ledger(db), code, month, reason, replaced_by=replaced_by)
+    notice(f"{w.code} withdrawn from {w.month} ({w.reason})"
+           + (f"; replaced by {w.replaced_by}" if w.replaced_by else ""))

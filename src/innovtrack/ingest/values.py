@@ -26,15 +26,22 @@ def text(cell: object) -> str:
 
 
 _MONTH_PATTERNS = (
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?$"),
+    # 2016-03, 2016.3, 2016年3月, 2016年3月份, 2016年3月底 (a planned month "by the end of")
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份|底|末|初|中|上旬|中旬|下旬)?$"),
     re.compile(r"^(\d{4})(\d{2})$"),
     re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
 )
 
 
+_END_OF_YEAR = re.compile(r"^(\d{4})\s*年\s*(?:底|末|年底|年末)$")  # 2016年底: December
+
+
 @lru_cache(maxsize=4096)
 def _month_from_text(value: str) -> str:
     value = unicodedata.normalize("NFKC", value).strip()
+    end_of_year = _END_OF_YEAR.match(value)
+    if end_of_year and 1900 < int(end_of_year.group(1)) < 2200:
+        return f"{end_of_year.group(1)}-12"
     for pattern in _MONTH_PATTERNS:
         m = pattern.match(value)
         if m:
@@ -49,8 +56,14 @@ def month(cell: object) -> str:
     """'YYYY-MM' from 2016-03, 2016-3, 2016年3月, 201603, 2016/03/01 or a date cell."""
     if isinstance(cell, dt.datetime | dt.date):
         return f"{cell.year:04d}-{cell.month:02d}"
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
+    if isinstance(cell, float):
+        if cell.is_integer():
+            cell = int(cell)  # 201603 typed as a number
+        elif repr(cell).endswith(".1"):
+            # A spreadsheet keeps 2016.10 as the number 2016.1: October or January? Not a guess.
+            raise CellError(f"ambiguous month: the number {cell!r} may be 2016.10 or 2016.01 "
+                            "(write 2016-10 or 2016-01, or format the cell as text)"
+                            .replace("2016", str(int(cell))))
     return _month_from_text(str(cell))
 
 

@@ -17,7 +17,7 @@ from .. import programme
 from ..money import fmt, to_unit
 
 MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
-              "actual_period", "cumulative", "difference"}
+              "actual_period", "cumulative", "difference", "old_amount"}
 
 
 def is_money(key: str) -> bool:

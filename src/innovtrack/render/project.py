@@ -15,6 +15,8 @@ FIELD_LABELS = {
     "sector": "领域", "industry": "行业", "stage": "建设性质", "total_investment": "总投资",
     "responsible_unit": "责任单位", "planned_start": "计划开工时间",
     "planned_completion": "计划投产时间", "content": "建设内容",
+    "state": "状态", "withdrawn_month": "退出月份", "replaces": "替代项目",
+    "replaced_by": "由此项目替代",
 }
 
 
@@ -133,20 +135,36 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
          else f"已退出（{p['withdrawn_month']}，{p['withdrawn_reason'] or ''}）"),
     ):
         info.add_row(label, str(value))
+    for label, key in (("替代项目", "replaces"), ("由此项目替代", "replaced_by")):
+        if p.get(key):
+            info.add_row(label, p[key])
     parts: list = [info]
     if p["timeline"]:
         parts.append("进度节点：" + " → ".join(
             f"{t['month']} {programme.STATUSES.get(t['status'], t['status'])}"
             for t in p["timeline"]))
+    if p.get("started") or p.get("completed"):
+        parts.append(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}")
     if p["entries"]:
         t = Table(title="月度进度", header_style="bold")
         for head in ("月份", f"本月完成（{unit}）", f"年初累计（{unit}）", "形象进度", "存在问题",
-                     "填报人"):
+                     "填报人", "更正原因"):
             t.add_column(head, justify="right" if "（" in head else "left")
         for e in p["entries"]:
             t.add_row(e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
                       programme.STATUSES.get(e["status"], "") if e["status"] else "",
-                      e["problem"] or "", e["reported_by"] or "")
+                      e["problem"] or "", e["reported_by"] or "",
+                      (e["reason"] or "") if e.get("supersedes") else "")
+        parts.append(t)
+    if p.get("corrections"):
+        t = Table(title="更正记录", header_style="bold")
+        for head in ("月份", f"原值（{unit}）", f"更正为（{unit}）", "原填报", "更正时间", "更正人",
+                     "更正原因"):
+            t.add_column(head, justify="right" if "（" in head else "left")
+        for c in p["corrections"]:
+            t.add_row(c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
+                      f"{c['old_reported_by'] or ''} {c['old_recorded_at'][:16]}",
+                      c["recorded_at"][:16], c["reported_by"] or "", c["reason"] or "")
         parts.append(t)
     if p["history"]:
         t = Table(title="变更记录", header_style="bold")
