@@ -909,6 +909,11 @@ class Bench:
             db = self.fresh(self.work / "d-programme.db")
             self.inn_setup(db, "import", str(pdata / "projects.csv"))
             self.inn_setup(db, "progress", "import", str(pdata / programme["big_file"]))
+            # The runs record months after the data; innovtrack refuses a month of a year
+            # with neither targets nor plans, so the next two years get a (token) target.
+            last_year = int(programme["end"][:4])
+            for year in (last_year + 1, last_year + 2):
+                self.inn_setup(db, "targets", "set", "--year", str(year), "--amount", "1")
         except CommandFailed as exc:
             add.error = f"innovtrack command failed: {exc}"
             log(f"{label}: n/a ({add.error})")

@@ -98,8 +98,9 @@ def correct_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[str, typer.Argument(
-        help="Monthly report: CSV (UTF-8, BOM, GB18030) or XLSX, as offices send it.")],
+    files: Annotated[list[str], typer.Argument(
+        help="Monthly reports: CSV (UTF-8, BOM, GB18030) or XLSX, as offices send them; "
+             "several are recorded one after another, each in its own transaction.")],
     db: DbOption = None,
     corrections: Annotated[bool, typer.Option(
         "--corrections", help="Each row corrects a recorded month; needs a 更正原因 column.")]
@@ -122,19 +123,35 @@ def import_command(
     any problem is reported as FILE:ROW: column: message and nothing is written. Importing the
     same file again changes nothing.
 
+    With several files, each goes in whole or not at all, in the order given (a month's
+    year-to-date figures build on the months before it); the first rejected file stops the
+    run, and the files recorded before it stay recorded.
+
     Example: innovtrack progress import 海西州2016年3月项目进展.xlsx
+
+    Example: innovtrack progress import data/months/*.csv
     """
+    from ..errors import Rejected
     from ..progress import import_progress
     from ..render.output import notice
     from ..render.progress import import_lines
     from .progressbar import row_progress
 
-    with row_progress(file) as on_row:
-        result = import_progress(ledger(db), file, encoding=encoding, sheet=sheet,
-                                 unit=unit.value if unit else None, month=month,
-                                 corrections=corrections, dry_run=dry_run, by=by, on_row=on_row)
-    for line in import_lines(result):
-        notice(line)
+    done: list[str] = []
+    for file in files:
+        try:
+            with row_progress(file) as on_row:
+                result = import_progress(ledger(db), file, encoding=encoding, sheet=sheet,
+                                         unit=unit.value if unit else None, month=month,
+                                         corrections=corrections, dry_run=dry_run, by=by,
+                                         on_row=on_row)
+        except Rejected:
+            if done:
+                notice(f"recorded before the rejected file {file}: {', '.join(done)}")
+            raise
+        done.append(file)
+        for line in import_lines(result):
+            notice(line)
 
 
 @app.command("list")

@@ -28,7 +28,7 @@ def is_money(key: str) -> bool:
 class Column:
     key: str
     header: str  # Chinese, as people read it
-    kind: str = "text"  # text, money, category, sector, stage, status, state, bool
+    kind: str = "text"  # text, money, category, sector, stage, status, state, bool, time
 
 
 def _label(kind: str, value) -> str:
@@ -47,6 +47,8 @@ def _label(kind: str, value) -> str:
             return {"active": "在列", "withdrawn": "已退出"}.get(value, value)
         case "bool":
             return "是" if value else ""
+        case "time":  # recorded-at stamps: to the minute on screen, in full in JSON/CSV
+            return str(value)[:16]
     return str(value)
 
 
@@ -89,6 +91,11 @@ def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str |
     return "\n".join(lines) + "\n"
 
 
+# Display cells (a Chinese character takes two) that a column keeps however narrow the terminal.
+_MIN_WIDTH = {"region": 6, "stage": 4, "status": 8, "state": 6, "category": 8, "sector": 8,
+              "name": 8, "enterprise": 8}
+
+
 def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | None,
                style_row: Callable[[dict], str | None] | None = None):
     from rich.table import Table
@@ -97,10 +104,13 @@ def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | 
     for c in columns:
         # An amount or a code split over two lines misreads ("10.0" / "5"): those never wrap;
         # names and other text fold to make room.
-        keep = c.kind == "money" or c.key in ("code", "month")
+        # Amounts, codes and months never wrap ("10.0" / "5" misreads); short labels keep
+        # their width (海西州 not 海西 / 州); names and other text fold to make room.
+        keep = c.kind in ("money", "time") or c.key in ("code", "month")
         table.add_column(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
                          justify="right" if c.kind == "money" else "left",
-                         overflow="fold", no_wrap=keep, min_width=None)
+                         overflow="fold", no_wrap=keep, min_width=_MIN_WIDTH.get(c.kind, 0)
+                         or _MIN_WIDTH.get(c.key))
     for row in rows:
         table.add_row(*(cell_text(c, row, unit) for c in columns),
                       style=style_row(row) if style_row else None)

@@ -14,7 +14,7 @@ def entry_columns(history: bool) -> list[Column]:
             Column("amount", "本月完成投资", "money"), Column("ytd", "自年初累计", "money"),
             Column("status", "形象进度", "status"), Column("problem", "存在问题"),
             Column("note", "备注"), Column("reported_by", "填报人"),
-            Column("recorded_at", "录入时间"), Column("source", "来源")]
+            Column("recorded_at", "录入时间", "time"), Column("source", "来源")]
     if history:
         cols += [Column("superseded", "已被更正", "bool"), Column("reason", "更正原因")]
     return cols
