@@ -64,6 +64,24 @@ _BRACKET = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
 _UNIT_SUFFIX = re.compile(r"^(.*?)(wan|yi|yuan|万元|亿元)$")
 
 
+# Headers that name a period rather than a fixed word, as monthly report forms do:
+# 1-6月累计完成投资 / 2016年1～6月完成投资 (year to date), 6月完成投资 (the month).
+_PERIOD_HEADERS: tuple[tuple[str, re.Pattern], ...] = (
+    ("ytd", re.compile(r"^(?:\d{4}年)?1[-~至到—－]\d{1,2}月份?(?:累计)?(?:完成投资|完成)$")),
+    ("ytd", re.compile(r"^(?:本年|本年度|年初至今|年初以来)(?:累计)?完成投资$")),
+    ("amount", re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?:完成投资|完成)$")),
+)
+
+
+def _period_field(header: str, fields: dict[str, FieldSpec]) -> str | None:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", header)).lower()
+    text = _BRACKET.sub(r"\1", text).removesuffix("额")
+    for name, pattern in _PERIOD_HEADERS:
+        if name in fields and pattern.match(text):
+            return name
+    return None
+
+
 @dataclass
 class ColumnMap:
     index: dict[str, int] = field(default_factory=dict)  # field -> column position
@@ -100,9 +118,11 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
         # (a workbook header cell often wraps: "计划投产\n时间").
         shown = " ".join(cell.split())
         key, unit = split_unit(cell)
-        name = lookup.get(key)
+        name = lookup.get(key) or lookup.get(key.removesuffix("额"))  # 总投资额, 完成投资额
         if name is None:
             name = lookup.get(_k(cell))  # a header whose bracket is part of the name
+        if name is None:
+            name = _period_field(cell, fields)
         plan = _PLAN.match(key) if with_plans and name is None else None
         year = int(plan.group(1) or plan.group(2)) if plan else None
         # The first column for a field wins; a second one is named in the ignored notice.
