@@ -487,6 +487,9 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     if checked is not None and checked.blank:
         result.notices.append(f"{table.display}: {checked.blank} row(s) name a project but report "
                               "nothing; counted as not sent")
+    if checked is not None and checked.status_words:
+        result.notices.append(f"{table.display}: {checked.status_words} 形象进度 sentence(s) read "
+                              "by their keywords (前期/在建/建成投产/停缓建)")
     if checked is not None and checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")

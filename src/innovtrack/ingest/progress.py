@@ -23,6 +23,7 @@ from ..errors import Problem, Rejected
 from ..money import UNITS, fast_to_yuan, fmt
 from . import values
 from .headers import PROGRESS_FIELDS
+from .status import status_from_text
 
 # Statuses packed into small ints (index 1..4; 0 = none) so per-project state stays an int.
 STATUS_CODES = ("preparing", "building", "producing", "suspended")
@@ -181,6 +182,7 @@ class Checked:
     derived: int = 0  # month amounts worked out from a year-to-date figure
     blank: int = 0  # rows naming a project but reporting nothing, left out
     rounded: int = 0
+    status_words: int = 0  # 形象进度 sentences read by their keywords (ingest/status.py)
     projects: int = 0
     months: list[MonthSummary] = field(default_factory=list)
     late: list[tuple[int, str, int]] = field(default_factory=list)  # (pid, month, change 元)
@@ -318,8 +320,12 @@ class ProgressChecker:
         try:
             index = STATUS_INDEX[programme.status_code(text)]
         except programme.UnknownValue as exc:
-            self.problem(row, "status", str(exc))
-            return None
+            worded = status_from_text(text)
+            if worded is None:
+                self.problem(row, "status", f"{exc} (write 前期, 在建, 建成投产 or 停缓建)")
+                return None
+            self.out.status_words += 1
+            return STATUS_INDEX[worded]  # not memoised: each such row is counted
         self._statuses[raw] = index
         return index
 
