@@ -281,7 +281,7 @@ def test_a_bad_row_in_a_bulk_load_leaves_the_indexes_and_ledger_intact(
     rows = read_report(GOOD / "2016-01_全省汇总.csv")
     path = tmp_path / "bulk.csv"
     body = [f"{r['code']},2016-01,{r['amount'] / 10_000},在建" for r in rows]
-    body[150] = body[150].replace(",在建", ",在建中")
+    body[150] = body[150].replace(",在建", ",进展顺利")
     path.write_text("项目编号,月份,本月完成投资,形象进度\n" + "\n".join(body) + "\n",
                     encoding="utf-8")
 
@@ -297,7 +297,7 @@ def test_a_bad_row_in_a_bulk_load_leaves_the_indexes_and_ledger_intact(
     with pytest.raises(Rejected):
         import_progress(seeded, path)
     assert snapshot() == before and indexes() == idx
-    path.write_text(path.read_text(encoding="utf-8").replace("在建中", "在建"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("进展顺利", "在建"), encoding="utf-8")
     result = import_progress(seeded, path)
     assert result.entries == 200 and indexes() == idx
     with seeded.read() as conn:
