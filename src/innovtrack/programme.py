@@ -10,6 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 PROGRAMME_NAME = "百项创新攻坚工程"
 PROGRAMME_YEAR = 2016
@@ -27,6 +28,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("enterprise", "企业技术创新项目", "企业技术创新"),
 )
 CATEGORY_NAMES = {c.code: c.name for c in CATEGORIES}
+CATEGORIES_SHORT = {c.code: c.short for c in CATEGORIES}
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,15 @@ def _lookup(kind: str, table: dict[str, str], value: str, choices: list[str]) ->
     return found
 
 
+# The lookups are memoised: a 100,000-row list names the same few values over and over. An
+# unknown value raises, and lru_cache keeps no exceptions, so only known names are kept.
+@lru_cache(maxsize=1024)
 def category_code(value: str) -> str:
     return _lookup("category", _CATEGORY_LOOKUP, value, [c.name for c in CATEGORIES]
                    + [c.code for c in CATEGORIES])
 
 
+@lru_cache(maxsize=1024)
 def sector_code(value: str, category: str | None) -> str:
     """A sector within its category; without a category, any sector of the programme."""
     if category is not None:
@@ -182,6 +188,7 @@ def region_of_division(code: str) -> str | None:
         REGION_DIVISION_CODES.get(code[:4] + "00") if code[4:] != "00" else None)
 
 
+@lru_cache(maxsize=1024)
 def region_name(value: str) -> str:
     key = _key(value)
     found = _REGION_LOOKUP.get(key) or region_of_division(key)
@@ -196,10 +203,12 @@ def region_name(value: str) -> str:
     return found
 
 
+@lru_cache(maxsize=1024)
 def stage_code(value: str) -> str:
     return _lookup("stage", _STAGE_LOOKUP, value, list(STAGES.values()))
 
 
+@lru_cache(maxsize=1024)
 def status_code(value: str) -> str:
     return _lookup("status", _STATUS_LOOKUP, value, list(STATUSES.values()))
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import sha1
+from operator import itemgetter
 
-from .. import programme
+from .. import money, programme
 from ..errors import Problem
 from . import values
 from .headers import PROJECT_FIELDS
@@ -16,7 +17,7 @@ REQUIRED = {"code", "name", "enterprise", "category", "sector", "stage", "total_
 # region may be left out when every code is in the national format (it carries the division)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectRecord:
     code: str
     name: str
@@ -33,10 +34,25 @@ class ProjectRecord:
     planned_completion: str | None
     content: str | None
     row: int = 0
+    # What the ledger compares to tell an unchanged project from an updated one: a digest of
+    # values() (the fields and the plans by year). Existing ledgers hold it, so its form is fixed.
+    fingerprint: str = field(init=False, repr=False, compare=False)
 
     FIELDS = ("name", "enterprise", "region", "category", "sector", "industry", "stage",
               "total_investment", "responsible_unit", "planned_start", "planned_completion",
               "content")
+
+    def __post_init__(self) -> None:
+        # values() written out, as it runs once per row of a large list.
+        text = (f"name={self.name}\x1fenterprise={self.enterprise}\x1fregion={self.region}"
+                f"\x1fcategory={self.category}\x1fsector={self.sector}"
+                f"\x1findustry={self.industry or ''}\x1fstage={self.stage}"
+                f"\x1ftotal_investment={self.total_investment}"
+                f"\x1fresponsible_unit={self.responsible_unit or ''}"
+                f"\x1fplanned_start={self.planned_start or ''}"
+                f"\x1fplanned_completion={self.planned_completion or ''}"
+                f"\x1fcontent={self.content or ''}{_plan_text(self.plans)}")
+        self.fingerprint = sha1(text.encode()).hexdigest()
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {f: getattr(self, f) for f in self.FIELDS}
@@ -44,10 +60,19 @@ class ProjectRecord:
             out[f"plan_{year}"] = amount
         return out
 
-    @property
-    def fingerprint(self) -> str:
-        text = "\x1f".join(f"{k}={'' if v is None else v}" for k, v in self.values().items())
-        return hashlib.sha1(text.encode()).hexdigest()
+
+_PLAN_FORMATS: dict[tuple[int, ...], str] = {}
+
+
+def _plan_text(plans: dict[int, int]) -> str:
+    """The plans' part of the fingerprint, by year: one format per set of plan columns."""
+    years = tuple(plans)
+    fmt = _PLAN_FORMATS.get(years)
+    if fmt is None:
+        if list(years) != sorted(years):
+            return "".join(f"\x1fplan_{year}={amount}" for year, amount in sorted(plans.items()))
+        fmt = _PLAN_FORMATS[years] = "".join(f"\x1fplan_{year}=%s" for year in years)
+    return fmt % tuple(plans.values())
 
 
 @dataclass
@@ -58,148 +83,183 @@ class Validated:
     rounded: int = 0  # amounts finer than 1 元, rounded
 
 
+# The columns read from each row, in this order (plans apart).
+_READ = ("code", "name", "enterprise", "region", "category", "sector", "industry", "stage",
+         "total_investment", "responsible_unit", "planned_start", "planned_completion", "content")
+
+
 def validate_projects(table: Table, on_row: Callable[[int], None] | None = None) -> Validated:
     """Every data row of a project list as a record, or every problem in it."""
+    # Built for lists of 100,000 rows: cells are read by position, names and months are looked
+    # up once each (programme's lookups are memoised, months here), and amounts in whole units
+    # skip Decimal. Every problem is still found and worded as the checks below say.
     out = Validated()
+    problems, warnings, records = out.problems, out.warnings, out.records
     cols = table.columns
-    idx = cols.index
-    name_of = cols.names
+    display = table.display
+    region_label = cols.names.get("region", PROJECT_FIELDS["region"].label)
+    labels = {f: cols.names.get(f, PROJECT_FIELDS[f].label) for f in PROJECT_FIELDS}
+    labels.update((f"plan_{year}", cols.names[f"plan_{year}"]) for year in cols.plans)
+
+    def problem(fieldname: str, number: int, message: str) -> None:
+        problems.append(Problem(display, number, labels.get(fieldname, fieldname), message))
+
+    # A row is cut or padded to `width` cells plus one empty cell, where every column the
+    # file lacks points (position -1): '' reads exactly as a missing cell does.
+    mapped = sorted(set(cols.index.values()) | set(cols.plans.values()))
+    width = mapped[-1] + 1
+    pick = itemgetter(*(cols.index.get(f, -1) for f in _READ))
+    pad = [""] * (width + 1)
+    total_pos = cols.index["total_investment"]
+    total_unit = cols.units["total_investment"]
+    total_scale = money.UNITS[total_unit]
+    plan_cols = [(year, pos, cols.plan_units[year], money.UNITS[cols.plan_units[year]],
+                  f"plan_{year}")
+                 for year, pos in cols.plans.items()]
+    start_pos = cols.index.get("planned_start", -1)
+    finish_pos = cols.index.get("planned_completion", -1)
     seen: dict[str, int] = {}
-    # Without a region column, each row must carry a national-format code (checked per row).
-    mapped = sorted(set(idx.values()) | set(cols.plans.values()))
-    code_pos = idx["code"]
+    months: dict[object, str] = {}
+    strip, fast_to_yuan, text = str.strip, money.fast_to_yuan, values.text
+    CellError, UnknownValue = values.CellError, programme.UnknownValue  # noqa: N806
 
     for number, cells in table.rows():
         if on_row:
             on_row(number)
-        if (code_pos >= len(cells) or values.text(cells[code_pos]) == "") and all(
-                values.text(cells[i]) == "" for i in mapped if i < len(cells)):
+        row = cells[:width]
+        row += pad[len(row):]  # always at least one '' past the mapped columns
+        try:
+            texts = list(map(strip, row))
+        except TypeError:  # a workbook row: numbers, dates, None
+            texts = [text(c) for c in row]
+        (code, name, enterprise, raw_region, raw_category, raw_sector, industry, raw_stage,
+         total_text, responsible_unit, start_text, finish_text, content) = pick(texts)
+        if not code and not any(texts[i] for i in mapped):
             continue  # only 序号 or 备注 filled: a numbered empty row of the office's template
-        bad = len(out.problems)
+        bad = len(problems)
 
-        def problem(fieldname: str, message: str, number=number) -> None:
-            out.problems.append(Problem(table.display, number, name_of.get(
-                fieldname, PROJECT_FIELDS[fieldname].label if fieldname in PROJECT_FIELDS
-                else fieldname), message))
-
-        def cell(fieldname: str, cells=cells) -> object:
-            pos = idx.get(fieldname)
-            return cells[pos] if pos is not None and pos < len(cells) else None
-
-        def required_text(fieldname: str) -> str:
-            value = values.text(cell(fieldname))
-            if not value:
-                problem(fieldname, "required value missing")
-            return value
-
-        code = required_text("code")
-        if code:
-            if code in seen:
-                problem("code", f"duplicate code {code} (first at row {seen[code]})")
-            else:
-                seen[code] = number
-        name = required_text("name")
-        enterprise = required_text("enterprise")
+        if not code:
+            problem("code", number, "required value missing")
+        elif code in seen:
+            problem("code", number, f"duplicate code {code} (first at row {seen[code]})")
+        else:
+            seen[code] = number
+        if not name:
+            problem("name", number, "required value missing")
+        if not enterprise:
+            problem("enterprise", number, "required value missing")
 
         region = ""
-        raw_region = values.text(cell("region"))
-        national = values.NATIONAL_CODE.match(code) if code else None
+        # A national-format code carries the division; it is 24 characters long.
+        national = values.NATIONAL_CODE.match(code) if len(code) == 24 else None
         code_region = programme.region_of_division(national.group(2)) if national else None
         if raw_region:
             try:
                 region = programme.region_name(raw_region)
-            except programme.UnknownValue as exc:
-                problem("region", str(exc))
+            except UnknownValue as exc:
+                problem("region", number, str(exc))
             if region and code_region and region != code_region:
-                out.warnings.append(
-                    f"{table.display}:{number}: {name_of.get('region', '所在地区')}: "
-                    f"{region} disagrees with the division in code {code} ({code_region}); "
-                    f"kept {region}")
+                warnings.append(f"{display}:{number}: {region_label}: {region} disagrees with "
+                                f"the division in code {code} ({code_region}); kept {region}")
         elif code_region:
             region = code_region
         else:
-            problem("region", "required value missing")
+            problem("region", number, "required value missing")
 
         category = ""
-        raw = required_text("category")
-        if raw:
-            try:
-                category = programme.category_code(raw)
-            except programme.UnknownValue as exc:
-                problem("category", str(exc))
-        sector = ""
-        raw = required_text("sector")
-        if raw and category:
-            try:
-                sector = programme.sector_code(raw, category)
-            except programme.UnknownValue as exc:
-                problem("sector", f"{exc} (within {programme.CATEGORY_NAMES[category]})")
-        elif raw:  # the category is bad; still report a sector the programme does not know
-            try:
-                programme.sector_code(raw, None)
-            except programme.UnknownValue as exc:
-                problem("sector", str(exc))
-        stage = ""
-        raw = required_text("stage")
-        if raw:
-            try:
-                stage = programme.stage_code(raw)
-            except programme.UnknownValue as exc:
-                problem("stage", str(exc))
-
-        total = None
-        raw_total = cell("total_investment")
-        if values.text(raw_total) == "":
-            problem("total_investment", "required value missing")
+        if not raw_category:
+            problem("category", number, "required value missing")
         else:
             try:
-                total, rounded = values.amount(raw_total, cols.units["total_investment"])
-                out.rounded += rounded
-                if total < 0:
-                    problem("total_investment", "negative amount")
-            except values.CellError as exc:
-                problem("total_investment", str(exc))
+                category = programme.category_code(raw_category)
+            except UnknownValue as exc:
+                problem("category", number, str(exc))
+        sector = ""
+        if not raw_sector:
+            problem("sector", number, "required value missing")
+        elif category:
+            try:
+                sector = programme.sector_code(raw_sector, category)
+            except UnknownValue as exc:
+                problem("sector", number,
+                        f"{exc} (within {programme.CATEGORY_NAMES[category]})")
+        else:  # the category is bad; still report a sector the programme does not know
+            try:
+                programme.sector_code(raw_sector, None)
+            except UnknownValue as exc:
+                problem("sector", number, str(exc))
+        stage = ""
+        if not raw_stage:
+            problem("stage", number, "required value missing")
+        else:
+            try:
+                stage = programme.stage_code(raw_stage)
+            except UnknownValue as exc:
+                problem("stage", number, str(exc))
+
+        total = None
+        if not total_text:
+            problem("total_investment", number, "required value missing")
+        else:
+            if total_text.isdigit() and total_text.isascii():
+                total = int(total_text) * total_scale
+            else:
+                total = fast_to_yuan(total_text, total_scale)
+            if total is None:  # anything but plain digits: the exact reading, with Decimal
+                try:
+                    total, rounded = values.amount(row[total_pos], total_unit)
+                    out.rounded += rounded
+                    if total < 0:
+                        problem("total_investment", number, "negative amount")
+                except CellError as exc:
+                    problem("total_investment", number, str(exc))
 
         plans: dict[int, int] = {}
-        for year, pos in cols.plans.items():
-            raw = cells[pos] if pos < len(cells) else None
-            if values.text(raw) == "":
+        for year, pos, unit, scale, label in plan_cols:
+            raw = texts[pos]
+            if not raw:
                 continue
-            label = f"plan_{year}"
-            try:
-                amount, rounded = values.amount(raw, cols.plan_units[year])
-            except values.CellError as exc:
-                problem(label, str(exc))
-                continue
-            out.rounded += rounded
+            if raw.isdigit() and raw.isascii():  # whole units, as in nearly every list
+                amount = int(raw) * scale
+            else:
+                amount = fast_to_yuan(raw, scale)
+            if amount is None:
+                try:
+                    amount, rounded = values.amount(row[pos], unit)
+                except CellError as exc:
+                    problem(label, number, str(exc))
+                    continue
+                out.rounded += rounded
             if amount < 0:
-                problem(label, "negative amount")
+                problem(label, number, "negative amount")
             elif total is not None and total >= 0 and amount > total:
-                problem(label, f"{year} plan {values.text(raw)} {cols.plan_units[year]} is "
-                               f"greater than the total investment {values.text(raw_total)} "
-                               f"{cols.units['total_investment']}")
+                problem(label, number, f"{year} plan {raw} {unit} is greater than the total "
+                                       f"investment {total_text} {total_unit}")
             plans[year] = amount
 
-        months: dict[str, str | None] = {}
-        for fieldname in ("planned_start", "planned_completion"):
-            raw = cell(fieldname)
-            months[fieldname] = None
-            if values.text(raw):
+        start = finish = None
+        if start_text:
+            raw = row[start_pos]
+            start = months.get(raw)
+            if start is None:
                 try:
-                    months[fieldname] = values.month(raw)
-                except values.CellError as exc:
-                    problem(fieldname, str(exc))
-        start, finish = months["planned_start"], months["planned_completion"]
+                    start = months[raw] = values.month(raw)
+                except CellError as exc:
+                    problem("planned_start", number, str(exc))
+        if finish_text:
+            raw = row[finish_pos]
+            finish = months.get(raw)
+            if finish is None:
+                try:
+                    finish = months[raw] = values.month(raw)
+                except CellError as exc:
+                    problem("planned_completion", number, str(exc))
         if start and finish and finish < start:
-            problem("planned_completion", f"completion {finish} is before the start {start}")
+            problem("planned_completion", number,
+                    f"completion {finish} is before the start {start}")
 
-        if len(out.problems) == bad:
-            out.records.append(ProjectRecord(
-                code=code, name=name, enterprise=enterprise, region=region,
-                category=category, sector=sector,
-                industry=values.text(cell("industry")) or None, stage=stage,
-                total_investment=total, plans=plans,
-                responsible_unit=values.text(cell("responsible_unit")) or None,
-                planned_start=start, planned_completion=finish,
-                content=values.text(cell("content")) or None, row=number))
+        if len(problems) == bad:
+            records.append(ProjectRecord(
+                code, name, enterprise, region, category, sector, industry or None, stage,
+                total, plans, responsible_unit or None, start, finish, content or None, number))
     return out
