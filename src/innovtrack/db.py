@@ -1,8 +1,9 @@
 """Where the ledger is, opening it, pragmas and the versioned schema.
 
 One place decides the location (--db, then INNOVTRACK_DB, then the user data directory).
-Migrations are ordered and append-only: each runs in its own transaction and records itself,
-so a ledger from an older release is upgraded in place and one from a newer one is refused.
+Migrations are ordered and append-only: each runs in a savepoint of one upgrade transaction and
+records itself, so a ledger from an older release is upgraded in place, all or nothing, and one
+from a newer release is refused.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 
-class Format(str, Enum):
+class Format(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
     table = "table"
     json = "json"
     csv = "csv"
@@ -17,7 +17,7 @@ class Format(str, Enum):
     text = "text"
 
 
-class Unit(str, Enum):
+class Unit(str, Enum):  # noqa: UP042
     yi = "亿元"
     wan = "万元"
 
