@@ -67,7 +67,7 @@ def test_amounts_finer_than_one_yuan_are_rounded_and_say_so(cell, unit, yuan):
 
 
 @pytest.mark.parametrize("cell", [
-    "约一千", "待定", "一千万", "1千", "100万元", "", "   ", "1,23", "12,3456", "1.2.3",
+    "约一千", "待定", "一千万", "1千", "", "   ", "1,23", "12,3456", "1.2.3",
     "NaN", "Infinity", "-", "—", "1e", True, "12 万",
 ])
 def test_text_that_is_not_a_number_is_an_error_not_a_guess(cell):
@@ -144,3 +144,10 @@ def test_json_numbers_are_wan_with_at_most_four_decimals(yuan, want):
     assert got == want
     if want is not None:
         assert type(got) is type(want)
+
+
+def test_money_alone_takes_no_unit_in_the_cell_but_the_cell_reader_does():
+    # money.to_yuan is given the unit; the cell reader reads one a cell names (5000万元).
+    with pytest.raises(money.AmountError):
+        money.to_yuan("100万元", "万元")
+    assert values.amount("100万元", "亿元") == (1_000_000, False)

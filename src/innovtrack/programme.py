@@ -199,8 +199,33 @@ def region_name(value: str) -> str:
                 found = _REGION_LOOKUP[name]
                 break
     if found is None:
+        # A county, county-level city or industrial park, as project tables often give it.
+        for place, region in _COUNTY_REGION:
+            if key.startswith(place):
+                found = region
+                break
+    if found is None:
         raise UnknownValue("region", value, list(REGIONS))
     return found
+
+
+# Counties, county-level cities, districts and industrial parks of each region; a project's
+# 所在地区 written as one of these is read as its region (longest names are tried first).
+_COUNTIES = {
+    "西宁市": ("城东区", "城中区", "城西区", "城北区", "湟中", "湟源", "大通", "西宁经济技术开发区",
+              "西宁经开区", "东川工业园", "甘河工业园", "南川工业园", "生物科技产业园",
+              "青海生物科技产业园"),
+    "海东市": ("乐都", "平安", "民和", "互助", "化隆", "循化", "海东工业园", "曹家堡"),
+    "海北州": ("门源", "祁连", "海晏", "刚察", "西海镇"),
+    "黄南州": ("同仁", "尖扎", "泽库", "河南蒙古族自治县", "河南县"),
+    "海南州": ("共和", "同德", "贵德", "兴海", "贵南", "恰卜恰"),
+    "果洛州": ("玛沁", "班玛", "甘德", "达日", "久治", "玛多"),
+    "玉树州": ("玉树市", "杂多", "称多", "治多", "囊谦", "曲麻莱"),
+    "海西州": ("格尔木", "德令哈", "茫崖", "大柴旦", "冷湖", "乌兰", "都兰", "天峻",
+              "柴达木循环经济试验区", "柴达木", "察尔汗"),
+}
+_COUNTY_REGION = sorted(((_key(place), region) for region, places in _COUNTIES.items()
+                         for place in places), key=lambda pair: -len(pair[0]))
 
 
 @lru_cache(maxsize=1024)

@@ -67,8 +67,17 @@ def month(cell: object) -> str:
     return _month_from_text(str(cell))
 
 
+_UNIT_IN_CELL = re.compile(r"^\s*(.*?\d)\s*(万元|亿元|元)\s*$")
+
+
 def amount(cell: object, unit: str) -> tuple[int, bool]:
-    """(元, rounded) from a cell; raises CellError for text that is not a number."""
+    """(元, rounded) from a cell; raises CellError for text that is not a number.
+
+    A cell that names its own unit (5000万元, 1.2亿元) is read in that unit."""
+    if isinstance(cell, str) and cell[-1:] == "元":
+        m = _UNIT_IN_CELL.match(unicodedata.normalize("NFKC", cell))
+        if m:
+            cell, unit = m.group(1), m.group(2)
     try:
         return to_yuan(cell, unit)
     except AmountError as exc:
