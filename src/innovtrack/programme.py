@@ -172,6 +172,21 @@ def sector_code(value: str, category: str | None) -> str:
     return _lookup("sector", merged, value, [s.name for s in SECTORS])
 
 
+_SECTION_NAMES = frozenset(
+    set(_CATEGORY_LOOKUP) | {k for t in _SECTOR_LOOKUP.values() for k in t}
+    | {_key(i) for s in SECTORS for i in s.industries}
+    | {k for k in _REGION_LOOKUP if not k.isdigit()} | {_key("青海省"), _key("全省")}
+)
+
+
+def is_section_name(value: str) -> bool:
+    """Whether a cell's text names a group the way a sheet's section headings do: a category,
+    sector, industry or region (创新攻坚项目, 传统产业, 有色, 西宁市), exactly, not a project."""
+    key = _key(value)
+    return key in _SECTION_NAMES or key.removesuffix("项目") in _SECTION_NAMES \
+        or key.removesuffix("类") in _SECTION_NAMES
+
+
 # Names that may open a longer place name ("海西州格尔木市"): the full names only. A bare stem
 # such as 海西 is not one, or the typo 海西洲 would silently read as 海西州.
 _REGION_PREFIXES = sorted((k for k in _REGION_LOOKUP
@@ -191,6 +206,8 @@ def region_of_division(code: str) -> str | None:
 @lru_cache(maxsize=1024)
 def region_name(value: str) -> str:
     key = _key(value)
+    if key.startswith(("青海省", "青海")) and len(key) > 3:
+        key = key.removeprefix("青海省").removeprefix("青海")  # 青海省西宁市: the province named
     found = _REGION_LOOKUP.get(key) or region_of_division(key)
     if found is None:
         # "海西州格尔木市" and similar: a region's full name followed by a county.

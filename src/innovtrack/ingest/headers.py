@@ -59,7 +59,9 @@ PROGRESS_FIELDS: dict[str, FieldSpec] = {
     "note": FieldSpec("备注", ("备注", "说明", "情况说明", "note")),
 }
 
-_PLAN = re.compile(r"^(?:(\d{4})年(?:度)?(?:计划投资|计划完成投资|投资计划)|plan(\d{4}))$")
+# 2016年计划投资, 2016计划投资, 2016年度投资计划, 2016年计划, plan2016, 计划投资（2016年）
+_PLAN = re.compile(r"^(?:(\d{4})年?(?:度)?(?:计划投资|计划完成投资|投资计划|计划)|plan(\d{4})"
+                   r"|(?:计划投资|计划完成投资|投资计划)\((\d{4})年?度?\))$")
 _BRACKET = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
 _UNIT_SUFFIX = re.compile(r"^(.*?)(wan|yi|yuan|万元|亿元)$")
 
@@ -123,8 +125,9 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
             name = lookup.get(_k(cell))  # a header whose bracket is part of the name
         if name is None:
             name = _period_field(cell, fields)
-        plan = _PLAN.match(key) if with_plans and name is None else None
-        year = int(plan.group(1) or plan.group(2)) if plan else None
+        plan = (_PLAN.match(key) or _PLAN.match(_k(cell))) if with_plans and name is None \
+            else None  # the second for 计划投资（2016年）, whose bracket is not a unit
+        year = int(plan.group(1) or plan.group(2) or plan.group(3)) if plan else None
         # The first column for a field wins; a second one is named in the ignored notice.
         if name is not None and name not in cmap.index:
             cmap.index[name] = pos

@@ -122,6 +122,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
     months: dict[object, str] = {}
     strip, fast_to_yuan, text = str.strip, money.fast_to_yuan, values.text
     CellError, UnknownValue = values.CellError, programme.UnknownValue  # noqa: N806
+    placeholders, empty_marks = values.PLACEHOLDERS, values.EMPTY_MARKS
 
     for number, cells in table.rows():
         if on_row:
@@ -217,7 +218,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
         plans: dict[int, int] = {}
         for year, pos, unit, scale, label in plan_cols:
             raw = texts[pos]
-            if not raw:
+            if not raw or raw in empty_marks:  # — or / for a year without a plan
                 continue
             if raw.isdigit() and raw.isascii():  # whole units, as in nearly every list
                 amount = int(raw) * scale
@@ -238,6 +239,10 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
             plans[year] = amount
 
         start = finish = None
+        if start_text in placeholders:  # 待定: not yet known
+            start_text = ""
+        if finish_text in placeholders:
+            finish_text = ""
         if start_text:
             raw = row[start_pos]
             start = months.get(raw)
@@ -262,4 +267,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
             records.append(ProjectRecord(
                 code, name, enterprise, region, category, sector, industry or None, stage,
                 total, plans, responsible_unit or None, start, finish, content or None, number))
+    if table.skipped_total_rows:  # a 合计 in the middle of a list is worth a word
+        table.notices.append(f"{display}: total row(s) left out: row "
+                             + ", ".join(map(str, table.skipped_total_rows)))
     return out

@@ -16,10 +16,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from ..errors import Problem, Rejected
-from .headers import ColumnMap, FieldSpec, map_header
+from ..money import UNIT_ALIASES
+from .headers import ColumnMap, FieldSpec, map_header, split_unit
 
 _SAMPLE = 64 * 1024
 _HEADER_SEARCH_ROWS = 30
@@ -72,12 +74,56 @@ def _norm_cell(cell: object) -> str:
 _TOTAL_HINT = re.compile("[计tTsS]").search
 
 
+_TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
+
+
 def is_total_row(cells: list) -> bool:
     """A 合计 / 总计 row: one of its first cells says so (spaces inside are common: 合  计)."""
     for cell in cells[:4]:
-        if isinstance(cell, str) and cell and _norm_cell(cell) in _TOTAL_WORDS:
-            return True
+        if isinstance(cell, str) and cell:
+            key = _norm_cell(cell)
+            # 合计（200项）: the count in brackets
+            if key in _TOTAL_WORDS or _TRAILING_BRACKET.sub("", key) in _TOTAL_WORDS:
+                return True
     return False
+
+
+# A section heading as government sheets number them: 一、 （一） (1) 1、 第一部分.
+_HEADING_MARK = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、]|[(（]\d{1,2}[)）]|\d{1,2}、"
+                           r"|第[一二三四五六七八九十]+(?:部分|类|批)?|[一二三四五六七八九十]+$)")
+_NUMBER_TEXT = re.compile(r"^[+-]?[\d,，.．０-９]+%?$")
+
+
+def _heading_text(text: str) -> bool:
+    from ..programme import is_section_name
+
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if _HEADING_MARK.match(key):
+        return True
+    # 创新攻坚项目（100项）, 西宁市小计: a group's name with its count or as its subtotal
+    key = _TRAILING_BRACKET.sub("", key)
+    for word in ("小计", "合计", "总计"):
+        key = key.removesuffix(word)
+    return bool(key) and is_section_name(key)
+
+
+def is_heading_row(cells: list, last: int) -> bool:
+    """A section-heading row: its only text is a heading (一、创新攻坚项目, （一）传统产业, 西宁市)
+    in the first columns (up to position `last`), possibly with subtotal numbers after it and
+    group names (a 类别 merged down over the section) in other columns."""
+    headings = 0
+    for pos, cell in enumerate(cells):
+        if cell is None or isinstance(cell, int | float) and not isinstance(cell, bool):
+            continue
+        if not isinstance(cell, str):
+            return False  # a date or a flag: a project's data
+        text = cell.strip()
+        if not text or _NUMBER_TEXT.match(text):
+            continue
+        if not _heading_text(text):
+            return False
+        headings += pos <= last
+    return headings > 0
 
 
 @dataclass
@@ -94,13 +140,39 @@ class Table:
     _rows: Iterator[tuple[int, list]] | None = None
     skipped_total_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)  # title and unit lines above the header
+    skipped_heading_rows: list[int] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """(row number, cells) for each data row; blank and 合计 rows are left out."""
+        """(row number, cells) for each data row; blank, 合计 and section-heading rows
+        (一、创新攻坚项目 with its subtotals) are left out, the headings with a notice."""
         assert self._rows is not None, "rows() can be read once"
         rows, self._rows = self._rows, None
+        yield from self._data_rows(rows)
+        if self.skipped_heading_rows:
+            self.notices.append(f"{self.display}: section heading row(s) left out: row "
+                                + ", ".join(map(str, self.skipped_heading_rows)))
+
+    def _data_rows(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
         join, hint, normalized = "".join, _TOTAL_HINT, unicodedata.is_normalized
+        # A heading sits where the code (or the name) would; a row whose code cell holds an
+        # ASCII code is a project's, so only rows without one take the heading check.
+        index = self.columns.index
+        code_pos = index.get("code", 0)
+        last = max(code_pos, index.get("name", code_pos))
+        heading = is_heading_row
         for number, cells in rows:
+            try:
+                code = cells[code_pos]
+                first = code[:1]  # "C" of CX-001; 一, （ or ( of a heading
+            except IndexError:  # a short row
+                code = first = None
+            except TypeError:  # a code typed as a number (or empty: None)
+                first = None if code is None else "0"
+                code = ""
+            if (not first or first > "\x7f" or first == "("
+                    or first <= "9" and "、" in code[1:3]) and heading(cells, last):
+                self.skipped_heading_rows.append(number)
+                continue
             # Fast path for rows of text (CSV): one C-level join of the first cells answers
             # "not blank, and no total row" for nearly every row of a million-row report;
             # other rows take the full check.
@@ -162,14 +234,45 @@ def _sheet_rows(book, name: str) -> Iterator[tuple[int, list]]:
     # iter_rows starts at row 1 even when the used range starts lower, so the numbers are the
     # ones the spreadsheet shows.
     data = book.get_sheet_by_name(name)
-    return ((i, list(r)) for i, r in enumerate(data.iter_rows(), start=1))
+    try:
+        merged = data.merged_cell_ranges or []
+    except Exception:  # a format without merge information
+        merged = []
+    # A cell merged down over several rows (所在地区 西宁市 for the five projects below it, a
+    # header over two rows) holds its text in the top cell only: each row gets it.
+    down = sorted(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged if r1 > r0))
+    if not down:
+        return ((i, list(r)) for i, r in enumerate(data.iter_rows(), start=1))
+    return _filled_down(data.iter_rows(), down)
+
+
+def _filled_down(rows, down: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, list]]:
+    """Rows with each vertically merged cell's text repeated in its column below the top."""
+    pending = iter(down)
+    upcoming = next(pending, None)
+    active: list[tuple[int, int, str]] = []  # (last row, column, text), 0-based
+    for i, row in enumerate(rows):
+        cells = list(row)
+        if active:
+            active = [a for a in active if a[0] >= i]
+            for _last, col, text in active:
+                if col < len(cells) and cells[col] in (None, ""):
+                    cells[col] = text
+        while upcoming is not None and upcoming[0] <= i:
+            r0, c0, r1, _c1 = upcoming
+            top = cells[c0] if r0 == i and c0 < len(cells) else None
+            if isinstance(top, str) and top.strip():  # text only: an amount is not repeated
+                active.append((r1, c0, top))
+            upcoming = next(pending, None)
+        yield i + 1, cells
 
 
 def _find_header(rows: Iterator[tuple[int, list]], fields: dict[str, FieldSpec],
-                 default_unit: str | None,
-                 preamble: list[str] | None = None) -> tuple[int, ColumnMap] | None:
-    """The header row and its mapping, read off the first rows; the iterator stays after it.
-    The text of the rows above the header (a title naming the month, say) goes to preamble."""
+                 default_unit: str | None, preamble: list[str] | None = None
+                 ) -> tuple[int, ColumnMap, Iterator[tuple[int, list]]] | None:
+    """The header row, its mapping and the rows after it, read off the first rows.
+    The text of the rows above the header (a title naming the month, say) goes to preamble.
+    A header over two rows (总投资 spanning 合计 / 其中：2016年计划投资) is read as one."""
     unit = default_unit
     for number, cells in rows:
         if is_blank(cells):
@@ -181,12 +284,94 @@ def _find_header(rows: Iterator[tuple[int, list]], fields: dict[str, FieldSpec],
         candidate = map_header(cells, fields, unit)
         # A header names at least two known columns; a title row names at most one.
         if len(candidate.index) >= 2:
-            return number, candidate
+            following = next(rows, None)
+            if following is not None:
+                merged = _two_row_header(cells, following[1], candidate, fields, unit)
+                if merged is not None:
+                    return following[0], merged, rows
+                rows = chain([following], rows)
+            return number, candidate, rows
         if preamble is not None:
             preamble.append(text)
         if number >= _HEADER_SEARCH_ROWS:
             break
     return None
+
+
+_SUB_TOTAL = {"合计", "小计", "总计", "计", "总额", "金额", "总投资", "投资"}
+_SUB_PREFIX = re.compile(r"^(?:其中|含)\s*[:：]?\s*")
+
+
+def _maps(text: str, fields: dict[str, FieldSpec], unit: str | None) -> bool:
+    cmap = map_header([text], fields, unit)
+    return bool(cmap.index or cmap.plans)
+
+
+def _two_row_header(top: list, sub: list, first: ColumnMap, fields: dict[str, FieldSpec],
+                    unit: str | None) -> ColumnMap | None:
+    """The mapping of a header whose second row splits a spanning cell (总投资 over 合计 and
+    其中：2016年计划投资), or None when `sub` is not such a row but data."""
+    code_pos = first.index.get("code")
+    name_pos = first.index.get("name")
+    texts: dict[int, str] = {}
+    for pos, cell in enumerate(sub):
+        if cell is None or cell == "" or pos < len(top) and cell == top[pos]:
+            continue  # empty, or a header cell merged down over both rows
+        if not isinstance(cell, str) or _NUMBER_TEXT.match(cell.strip()):
+            return None  # a number or a date: data
+        if cell.strip():
+            texts[pos] = " ".join(cell.split())
+    if not texts or code_pos in texts or name_pos in texts:
+        return None  # a project row (or a heading, left to rows())
+    width = max(len(top), max(texts) + 1)
+    cells: list = [None] * width
+    parent = None
+    spanned = False
+    for pos in range(width):
+        above = top[pos] if pos < len(top) else None
+        if isinstance(above, str) and above.strip():
+            parent = " ".join(above.split())
+        elif above not in (None, ""):
+            parent = None
+        sub_text = texts.get(pos)
+        own = parent if isinstance(above, str) and above.strip() else None
+        if sub_text is None:
+            cells[pos] = own
+            continue
+        if own is None:
+            spanned = True  # under a cell spanning from the left: 总投资 over several columns
+        cells[pos] = _sub_header(sub_text, parent, fields, unit)
+    merged = map_header(cells, fields, unit)
+    named = len(merged.index) + len(merged.plans)
+    if named > len(first.index) + len(first.plans) or spanned or any(
+            _SUB_PREFIX.match(t) for t in texts.values()) \
+            or all(_unit_text(t) for t in texts.values()):  # a row of units under the header
+        return merged
+    return None
+
+
+def _unit_text(text: str) -> str | None:
+    """万元 from 万元, （万元） or 单位：万元: a cell that gives only a unit."""
+    key = re.sub(r"[\s()\[\]:：]+", "", unicodedata.normalize("NFKC", text)).lower()
+    return UNIT_ALIASES.get(key.removeprefix("单位"))
+
+
+def _sub_header(sub: str, parent: str | None, fields: dict[str, FieldSpec],
+                unit: str | None) -> str:
+    """One column's header from its second-row text and the spanning cell above it."""
+    own_unit = _unit_text(sub)
+    if own_unit and parent:  # 总投资 over 万元
+        return f"{split_unit(parent)[0]}（{own_unit}）"
+    text = _SUB_PREFIX.sub("", sub)
+    key, sub_unit = split_unit(text)
+    parent_key, parent_unit = split_unit(parent) if parent else ("", None)
+    bracket = f"（{sub_unit or parent_unit}）" if (sub_unit or parent_unit) else ""
+    if parent and key in _SUB_TOTAL:
+        return f"{parent_key}{bracket}"  # 总投资 / 合计: the total itself
+    for candidate in (key, key + parent_key, parent_key + key):
+        if candidate and _maps(candidate, fields, unit):
+            return f"{candidate}{bracket}"
+    return sub
 
 
 def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[str],
@@ -220,6 +405,7 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
             preamble = []
             found = _find_header(rows, fields, default_unit, preamble)
             if found is not None:
+                rows = found[2]
                 chosen_sheet = name
                 break
         if found is None:
@@ -249,7 +435,8 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
             raise Rejected([Problem(display, None, None,
                                     f"no header row found in the first {_HEADER_SEARCH_ROWS} rows "
                                     f"(need columns for {names})")])
-    header_row, columns = found
+        rows = found[2]
+    header_row, columns, rows = found
     missing = [f for f in fields if f in required and f not in columns.index]
     if missing:
         raise Rejected([Problem(display, header_row, fields[f].label, "required column missing")

@@ -52,13 +52,23 @@ def _month_from_text(value: str) -> str:
     raise CellError(f"not a month: {value!r} (write 2016-03, 2016年3月 or 201603)")
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_DAYS = (25569, 73050)  # Excel's numbers for 1970-01-01 and 2099-12-31
+
+
 def month(cell: object) -> str:
-    """'YYYY-MM' from 2016-03, 2016-3, 2016年3月, 201603, 2016/03/01 or a date cell."""
+    """'YYYY-MM' from 2016-03, 2016-3, 2016年3月, 201603, 2016/03/01, a date cell, or a date
+    cell's bare day number (42430.0)."""
     if isinstance(cell, dt.datetime | dt.date):
         return f"{cell.year:04d}-{cell.month:02d}"
     if isinstance(cell, float):
         if cell.is_integer():
             cell = int(cell)  # 201603 typed as a number
+            if _SERIAL_DAYS[0] <= cell <= _SERIAL_DAYS[1]:
+                # A date cell that lost its format shows Excel's day number: 42430 is
+                # 2016-03-01. No month is written with five digits, so it reads only one way.
+                day = _EXCEL_EPOCH + dt.timedelta(days=cell)
+                return f"{day.year:04d}-{day.month:02d}"
         elif repr(cell).endswith(".1"):
             # A spreadsheet keeps 2016.10 as the number 2016.1: October or January? Not a guess.
             raise CellError(f"ambiguous month: the number {cell!r} may be 2016.10 or 2016.01 "
@@ -93,3 +103,10 @@ def decimal(cell: object):
 
 # National investment-project code: YYYY-RRRRRR-DD-TT-NNNNNN (year, division, ...).
 NATIONAL_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
+
+
+# What a sheet writes in a cell it has nothing for: a dash or a slash (an amount column), and
+# in a date column also 无 or 待定. A word in an amount column stays an error: 待定 there means
+# the figure is owed, not zero.
+EMPTY_MARKS = frozenset({"-", "--", "—", "——", "－", "/", "／", "\\", "×"})
+PLACEHOLDERS = EMPTY_MARKS | {"无", "暂无", "待定", "n/a", "N/A", "NA"}
