@@ -4,7 +4,8 @@ row and column.
 
 Built for million-row files: rows stream through one loop that does dict look-ups (months,
 amounts and statuses are parsed once per distinct text and cached) and integer arithmetic on
-compact per-project state (packed ints in dicts), never an object per row. What the ledger
+compact per-project state (packed ints in dicts), never an object per row. For a plain monthly
+report the common row is checked inline; any other row takes every check in general(). What the ledger
 already holds comes through a LedgerView, so this module runs no SQL; the checker yields the
 entry rows to insert while it goes, and the caller writes them only if no problem was found.
 """
@@ -16,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Protocol
 
 from .. import programme
@@ -389,9 +391,8 @@ class ProgressChecker:
         cum, lstatus, lmonth = self.latest() if in_ledger else ({}, {}, {})
         lstatus_get, lmonth_get = lstatus.get, lmonth.get
 
-        count = 0
-        for number, cells in rows:
-            count += 1
+        def general(number, cells):
+            """Every check of one row, for any layout: its entry row, or None."""
             if len(cells) < width:
                 cells = [*cells, *fill[len(cells):]]
             bad = False
@@ -471,7 +472,7 @@ class ProgressChecker:
             if amount is None and ytd is None and not s and not bad and lay.skip_blank \
                     and not (pi is not None and cells[pi]) and not (ni is not None and cells[ni]):
                 out.blank += 1  # listed in the office's template, but nothing reported
-                continue
+                return None
             if corrections and reason is None:
                 problem(number, "reason", "required value missing (a correction needs its reason)")
                 bad = True
@@ -480,7 +481,7 @@ class ProgressChecker:
                                           "the year-to-date figure, or both)")
                 bad = True
             if bad:
-                continue
+                return None
 
             # -- against the file's earlier rows and the ledger --
             key = ms.key
@@ -489,7 +490,7 @@ class ProgressChecker:
                 if prev >> 32 == ms.ordinal:
                     problem(number, "code", f"{view.code(pid)} {ms.label} is already in this file "
                                             f"at row {prev & 0xFFFFFFFF}")
-                    continue
+                    return None
                 raise Unordered
             last[pid] = key | (number or 0)
 
@@ -501,11 +502,11 @@ class ProgressChecker:
                                             f"({wan(old[1])}, from {old[6]} at {old[7][:16]}); "
                                             "to change it use `innovtrack progress correct` or "
                                             "`progress import --corrections`")
-                    continue
+                    return None
             if old is None and corrections:
                 problem(number, "code", f"{view.code(pid)} has no entry for {ms.label} to correct;"
                                         " record it with `innovtrack progress add` or import")
-                continue
+                return None
 
             # A row found wrong from here on still moves the project's state on (as reported),
             # so that one bad figure is reported once, not again in each later month.
@@ -577,7 +578,7 @@ class ProgressChecker:
 
             delta[pid] = done + change
             if not ok or problems:
-                continue
+                return None
             ms.seen[pid] = 1
             if in_ledger and change and lmonth_get(pid, -1) > ms.ordinal:
                 out.late.append((pid, ms.label, change))
@@ -588,8 +589,7 @@ class ProgressChecker:
             else:
                 note_text = None
             if lean:
-                yield (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text)
-                continue
+                return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text)
             note = cells[ni] if ni is not None else None
             note = text(note) if note else None
             reporter = cells[bi] if bi is not None else None
@@ -601,8 +601,102 @@ class ProgressChecker:
                     note = old[5]
                 if ytd is None and amount == old[1]:
                     ytd = old[2]
-            yield (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text, note,
+            return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text, note,
                    reporter, reason, old[0] if old is not None else None)
+
+        count = 0
+        if not (lean and None not in (ci, mi, ai, yi, si, pi)):
+            for number, cells in rows:
+                count += 1
+                entry = general(number, cells)
+                if entry is not None:
+                    yield entry
+        else:
+            # A plain monthly report (code, month, both amounts, status, problem; nothing that
+            # makes a correction): the common row — known project and month, amounts in plain
+            # digits, year-to-date adding up, status not going backwards — is checked inline here
+            # with the same arithmetic as general(); a row that is anything else, or that fails
+            # any check, goes through general() from the start (nothing is changed before that).
+            pick = itemgetter(ci, mi, ai, yi, si, pi)
+            ids = view.ids
+            months = self._months
+            statuses = self._statuses
+            # 元 per unit of the last digit, by the number of decimals that stays exact in 元
+            amults = tuple(ascale // 10 ** n for n in range(5) if ascale % 10 ** n == 0)
+            ymults = tuple(yscale // 10 ** n for n in range(5) if yscale % 10 ** n == 0)
+            an, yn = len(amults), len(ymults)
+            stext = (None, *codes)
+            for number, cells in rows:
+                count += 1
+                try:
+                    code, mraw, araw, yraw, sraw, praw = pick(cells)
+                    pid = ids[code]
+                    ms = months[mraw]
+                    s = statuses[sraw]
+                except (IndexError, KeyError):  # a short row, or a text not met before
+                    ms = None
+                if ms is not None and ms.error is None:
+                    amount = aget(araw, _MISS)
+                    if amount is _MISS:  # plain digits with up to 4 decimals, exact in 元
+                        amount = None
+                        if araw.__class__ is str and araw.isascii():
+                            h, d, t = araw.partition(".")
+                            if h.isdigit() and (t.isdigit() or not d) and len(t) < an:
+                                amount = int(h + t) * amults[len(t)]
+                                if len(acache) < _CACHE_LIMIT:
+                                    acache[araw] = amount
+                    ytd = yget(yraw, _MISS)
+                    if ytd is _MISS:
+                        ytd = None
+                        if yraw.__class__ is str and yraw.isascii():
+                            h, d, t = yraw.partition(".")
+                            if h.isdigit() and (t.isdigit() or not d) and len(t) < yn:
+                                ytd = int(h + t) * ymults[len(t)]
+                                if len(ycache) < _CACHE_LIMIT:
+                                    ycache[yraw] = ytd
+                if ms is not None and ms.error is None and amount is not None and ytd is not None \
+                        and amount >= 0 and ytd >= 0 and not (withdrawn and pid in withdrawn):
+                    key = ms.key
+                    if last_get(pid, -1) < key and (not in_ledger or pid not in ms.existing):
+                        delta = ms.delta
+                        done = delta.get(pid, 0)
+                        if ytd == (ms.prefix.get(pid, 0) + done if in_ledger else done) + amount:
+                            good = True
+                            if s:
+                                prior = fstatus_get(pid, 0)
+                                after = None
+                                if in_ledger:
+                                    lm = lmonth_get(pid)
+                                    if lm is None or lm < ms.ordinal:
+                                        ledger_status = lstatus_get(pid, 0)
+                                    else:
+                                        if ms.before is None:
+                                            ms.before = view.status_before(ms.label)
+                                            ms.after = view.status_after(ms.label)
+                                        found = ms.before.get(pid)
+                                        ledger_status = (ordinal(found[0]) << 3
+                                                         | STATUS_INDEX[found[1]] if found else 0)
+                                        after = ms.after.get(pid)
+                                    if ledger_status >> 3 > prior >> 3:
+                                        prior = ledger_status
+                                good = not (prior and order[s] < order[prior & 7]) and not (
+                                    after is not None and order[STATUS_INDEX[after[1]]] < order[s])
+                            if good:
+                                last[pid] = key | (number or 0)
+                                if s:
+                                    fstatus[pid] = ms.skey | s
+                                delta[pid] = done + amount
+                                if problems:
+                                    continue
+                                ms.seen[pid] = 1
+                                if in_ledger and amount and lmonth_get(pid, -1) > ms.ordinal:
+                                    out.late.append((pid, ms.label, amount))
+                                yield (pid, ms.label, amount, ytd, stext[s],
+                                       text(praw) if praw else None)
+                                continue
+                entry = general(number, cells)
+                if entry is not None:
+                    yield entry
         out.rows = count
         if not problems:
             self._summarise()
