@@ -391,6 +391,17 @@ class ProgressChecker:
         cum, lstatus, lmonth = self.latest() if in_ledger else ({}, {}, {})
         lstatus_get, lmonth_get = lstatus.get, lmonth.get
 
+        def money_cell(number, raw, cache, scale, fieldname):
+            """元 from an amount cell: cached by its text, plain digits without Decimal."""
+            value = cache.get(raw, _MISS)
+            if value is _MISS:
+                value = fast_to_yuan(raw, scale) if raw.__class__ is str else None
+                if value is None:
+                    value = self._money(number, raw, fieldname)
+                elif len(cache) < _CACHE_LIMIT:
+                    cache[raw] = value
+            return value
+
         def general(number, cells):
             """Every check of one row, for any layout: its entry row, or None."""
             if len(cells) < width:
@@ -425,14 +436,7 @@ class ProgressChecker:
 
             amount = None
             if ai is not None:
-                raw = cells[ai]
-                amount = aget(raw, _MISS)
-                if amount is _MISS:
-                    amount = fast_to_yuan(raw, ascale) if raw.__class__ is str else None
-                    if amount is None:
-                        amount = self._money(number, raw, "amount")
-                    elif len(acache) < _CACHE_LIMIT:
-                        acache[raw] = amount
+                amount = money_cell(number, cells[ai], acache, ascale, "amount")
                 if amount is _BAD:
                     amount, bad = None, True
                 elif amount is not None and amount < 0 and not corrections:
@@ -442,14 +446,7 @@ class ProgressChecker:
                     bad = True
             ytd = None
             if yi is not None:
-                raw = cells[yi]
-                ytd = yget(raw, _MISS)
-                if ytd is _MISS:
-                    ytd = fast_to_yuan(raw, yscale) if raw.__class__ is str else None
-                    if ytd is None:
-                        ytd = self._money(number, raw, "ytd")
-                    elif len(ycache) < _CACHE_LIMIT:
-                        ycache[raw] = ytd
+                ytd = money_cell(number, cells[yi], ycache, yscale, "ytd")
                 if ytd is _BAD:
                     ytd, bad = None, True
                 elif ytd is not None and ytd < 0 and not corrections:
