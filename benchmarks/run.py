@@ -511,6 +511,11 @@ class Bench:
             raise CommandFailed(self.inn_problem)
         return [*self.inn, *args]
 
+    def report_cmd(self, year: int, quarter: int, fmt: str, *args: str) -> list[str]:
+        """`innovtrack report quarterly` for one quarter in one format (json, xlsx)."""
+        return self.inn_cmd("report", "quarterly", "--year", str(year), "--quarter",
+                            str(quarter), "--format", fmt, *args)
+
     def sqlite_cmd(self, db: Path, *commands: str) -> list[str]:
         if self.sqlite3 is None:
             raise CommandFailed("sqlite3 CLI not found on PATH")
@@ -744,16 +749,7 @@ class Bench:
 
             def make_tool(i):
                 return (
-                    self.inn_cmd(
-                        "report",
-                        "quarterly",
-                        "--year",
-                        str(year),
-                        "--quarter",
-                        str(quarter),
-                        "--format",
-                        "json",
-                    ),
+                    self.report_cmd(year, quarter, "json"),
                     self.env(ledger),
                     out,
                 )
@@ -972,16 +968,7 @@ class Bench:
 
             def make_tool(i):
                 return (
-                    self.inn_cmd(
-                        "report",
-                        "quarterly",
-                        "--year",
-                        str(year),
-                        "--quarter",
-                        str(quarter),
-                        "--format",
-                        "json",
-                    ),
+                    self.report_cmd(year, quarter, "json"),
                     self.env(url),
                     self.work / "e-report.json",
                 )
@@ -1098,18 +1085,7 @@ class Bench:
                 out = self.work / "f-report.xlsx"
                 out.unlink(missing_ok=True)
                 return (
-                    self.inn_cmd(
-                        "report",
-                        "quarterly",
-                        "--year",
-                        str(year),
-                        "--quarter",
-                        str(quarter),
-                        "--format",
-                        "xlsx",
-                        "--output",
-                        str(out),
-                    ),
+                    self.report_cmd(year, quarter, "xlsx", "--output", str(out)),
                     self.env(ledger),
                     None,
                 )

@@ -104,6 +104,16 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
     def problem(fieldname: str, number: int, message: str) -> None:
         problems.append(Problem(display, number, labels.get(fieldname, fieldname), message))
 
+    def month_cell(raw, fieldname: str, number: int) -> str | None:
+        """'YYYY-MM' of a planned-month cell (memoised by its content), or None after a problem."""
+        found = months.get(raw)
+        if found is None:
+            try:
+                found = months[raw] = values.month(raw)
+            except CellError as exc:
+                problem(fieldname, number, str(exc))
+        return found
+
     # A row is cut or padded to `width` cells plus one empty cell, where every column the
     # file lacks points (position -1): '' reads exactly as a missing cell does.
     mapped = sorted(set(cols.index.values()) | set(cols.plans.values()))
@@ -244,21 +254,9 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
         if finish_text in placeholders:
             finish_text = ""
         if start_text:
-            raw = row[start_pos]
-            start = months.get(raw)
-            if start is None:
-                try:
-                    start = months[raw] = values.month(raw)
-                except CellError as exc:
-                    problem("planned_start", number, str(exc))
+            start = month_cell(row[start_pos], "planned_start", number)
         if finish_text:
-            raw = row[finish_pos]
-            finish = months.get(raw)
-            if finish is None:
-                try:
-                    finish = months[raw] = values.month(raw)
-                except CellError as exc:
-                    problem("planned_completion", number, str(exc))
+            finish = month_cell(row[finish_pos], "planned_completion", number)
         if start and finish and finish < start:
             problem("planned_completion", number,
                     f"completion {finish} is before the start {start}")
