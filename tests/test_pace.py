@@ -248,6 +248,7 @@ def test_csv_carries_the_forecast(cli, ledger):
     want = paced(2016, "2016-06", "2016-04", SET)
     rows = list(csv.DictReader(io.StringIO(_quarter(cli, "--format", "csv").stdout)))
     total = next(r for r in rows if r["level"] == "total")
+    assert {(r["pace"], float(r["time_progress_pct"])) for r in rows} == {("seasonal", 30.0)}
     assert float(total["forecast"]) == wan(want["total"]["forecast"])
     assert close(float(total["forecast_pct"]), want["total"]["forecast_pct"])
     regions = [r for r in rows if r["level"] == "region"]
@@ -256,6 +257,7 @@ def test_csv_carries_the_forecast(cli, ledger):
            [wan(w["forecast"]) for w in want["by_region"]]
     run = cli("report", "lagging", "--as-of", "2016-06", "--pace", "seasonal", "--format", "csv")
     lag = {r["code"]: r for r in csv.DictReader(io.StringIO(run.stdout))}
+    assert {r["pace"] for r in lag.values()} == {"seasonal"}
     assert set(lag) == set(want["lagging"])
     for code, r in lag.items():
         assert float(r["forecast"]) == wan(want["per"][code]["forecast"]), code

@@ -154,14 +154,14 @@ def to_json(report: Report) -> str:
 
 GROUP_KEYS = ["level", "category", "sector", "region", "label", "projects", "target", "plan",
               "basis", "actual_ytd", "actual_period", "completion_pct", "gap_pp", "warning",
-              "forecast", "forecast_pct", "started", "start_rate", "new_projects", "new_started", "new_start_rate",
-              "continuing_projects", "continuing_started", "continuing_start_rate",
-              "completed", "due", "due_completed", "production_rate", "reported",
-              "unreported", "no_plan"]
+              "forecast", "forecast_pct", "started", "start_rate", "new_projects",
+              "new_started", "new_start_rate", "continuing_projects", "continuing_started",
+              "continuing_start_rate", "completed", "due", "due_completed", "production_rate",
+              "reported", "unreported", "no_plan", "time_progress_pct", "pace"]
 LINE_KEYS = ["code", "name", "enterprise", "region", "category", "sector", "stage",
              "responsible_unit", "warning", "reasons", "plan", "actual_ytd", "actual_period",
              "completion_pct", "gap_pp", "forecast", "forecast_pct", "status", "reported",
-             "start_deadline", "problem"]
+             "start_deadline", "problem", "time_progress_pct", "pace"]
 
 
 def _cell(value):
@@ -177,19 +177,21 @@ def _cell(value):
 
 
 def to_csv(report: Report) -> str:
+    # every row says what its gap pp is measured against (SPEC §11)
+    against = {"time_progress_pct": report.time_progress_pct, "pace": report.pace.kind}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     if report.spec.kind == "lagging":
         writer.writerow(LINE_KEYS)
         for line in report.lagging:
-            d = line_dict(line)
+            d = line_dict(line) | against
             writer.writerow([_cell(d[k]) for k in LINE_KEYS])
         return buf.getvalue()
     writer.writerow(GROUP_KEYS)
     for level, rows in (("total", [report.total]), ("category", report.by_category),
                         ("sector", report.by_sector), ("region", report.by_region)):
         for row in rows:
-            d = group_dict(row) | {"level": level}
+            d = group_dict(row) | {"level": level} | against
             writer.writerow([_cell(d.get(k)) for k in GROUP_KEYS])
     return buf.getvalue()
 
