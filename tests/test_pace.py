@@ -422,3 +422,11 @@ def test_readme_shows_a_seasonal_report_as_it_prints(cli):
     assert "时序进度 38.00%" in shown[1]
     assert _lines(run.stdout)[:len(shown)] == shown, (
         "README is out of date: paste the first table of the --pace seasonal report")
+
+
+def test_the_command_line_offers_exactly_the_paces_the_ledger_can_load():
+    from innovtrack import pace, reportdata
+    from innovtrack.cli.report import Pace
+
+    assert tuple(p.value for p in Pace) == pace.KINDS
+    assert tuple(reportdata._PACE_LOADERS) == pace.KINDS

@@ -191,23 +191,29 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
 
 
 def load_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
-    """The pace `spec` asks for, from the ledger as known at spec.known_at (or now).
+    """The pace `spec` asks for, from the ledger as known at spec.known_at (or now)."""
+    return _PACE_LOADERS[spec.pace](sql, spec)
 
-    seasonal: the year's curve in force (the latest recorded by then), else the shipped one.
-    learned: month totals of every project before year Y (the whole ledger, not the report's
-    filters: the season is the programme's), whose complete years make the curve.
-    """
-    if spec.pace == "linear":
-        return pacing.linear()
-    params = {"year": spec.year, "known_at": spec.known_at, "y0": f"{spec.year}-01"}
-    stored = sql.rows(pace_in_force_sql(spec.known_at), params)
-    season = pacing.seasonal(tuple(stored[0]) if stored else None)
-    if spec.pace == "seasonal":
-        return season
+
+def _seasonal_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
+    """The year's curve in force (the latest recorded by then), else the shipped one."""
+    stored = sql.rows(pace_in_force_sql(spec.known_at),
+                      {"year": spec.year, "known_at": spec.known_at})
+    return pacing.seasonal(tuple(stored[0]) if stored else None)
+
+
+def _learned_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
+    """Month totals of every project before year Y (the whole ledger, not the report's
+    filters: the season is the programme's); their complete years make the curve."""
     eff = _effective(sql, spec.known_at, covering=True)
     monthly = {m: int(a) for m, a in sql.rows(
-        f"SELECT month, SUM(amount) FROM {eff} eff WHERE month < :y0 GROUP BY month", params)}
-    return pacing.learned(monthly, spec.year, season)
+        f"SELECT month, SUM(amount) FROM {eff} eff WHERE month < :y0 GROUP BY month",
+        {"y0": f"{spec.year}-01", "known_at": spec.known_at})}
+    return pacing.learned(monthly, spec.year, _seasonal_pace(sql, spec))
+
+
+_PACE_LOADERS = {"linear": lambda sql, spec: pacing.linear(), "seasonal": _seasonal_pace,
+                 "learned": _learned_pace}  # the keys are pace.KINDS (a test holds them so)
 
 
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:
