@@ -364,6 +364,12 @@ def test_pace_set_rejects_a_bad_curve_and_writes_nothing(cli, snapshot, curve, m
     assert snapshot() == before
 
 
+def test_pace_set_reads_a_curve_as_pasted_from_a_table(cli):
+    set_curve(cli, curve="２％，4%, 9 ,17,27,38,50,62,74,86,95,100")
+    got = json.loads(cli("targets", "pace", "list", "--format", "json").stdout)
+    assert got[0]["curve"] == ",".join(map(str, SHIPPED))
+
+
 def test_pace_set_reports_every_problem_at_once(cli):
     run = cli("targets", "pace", "set", "--year", "2017", "--curve", "5,4,x,101")
     assert run.code == 1

@@ -12,6 +12,7 @@ forecast in integer 元 is exact arithmetic, rounded once, half up, to the 元.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -68,9 +69,12 @@ def seasonal(stored: tuple[str, str | None, str] | None) -> Pace:
 def parse_curve(text: str) -> tuple[Fraction, ...]:
     """Twelve cumulative percentages from '2,4,9,…,100'; every problem found at once.
 
-    Each is a number 0–100, none below the one before, the last exactly 100.
+    Each is a number 0–100, none below the one before, the last exactly 100. Separated by
+    commas (full-width too); a trailing % is allowed.
     """
-    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    # as typed or pasted from a table: full-width digits and commas, a % after a number
+    parts = [p.strip().removesuffix("%").strip()
+             for p in unicodedata.normalize("NFKC", text).split(",")]
     problems = []
     values: list[Fraction | None] = []
     for i, part in enumerate(parts, 1):
