@@ -173,6 +173,18 @@ def test_the_curve_in_force_is_the_latest_recorded_by_known_at(cli, ledger):
     assert rows[0]["curve"] == SET_CURVE
 
 
+def test_a_pace_that_expects_nothing_yet_gives_no_forecast(cli, ledger):
+    build(cli, ledger)
+    set_curve(cli, curve="0,0,0,0,0,0,0,0,0,0,0,100")
+    got = report_json(cli, "quarterly", "--year", "2016", "--quarter", "2", "--pace", "seasonal")
+    want = expect(2016, "2016-06", "2016-04")
+    assert got["time_progress_pct"] == 0
+    assert got["total"]["gap_pp"] == pytest.approx(want["total"]["completion_pct"])
+    assert got["total"]["forecast"] is None and got["total"]["forecast_pct"] is None
+    assert all(x["forecast"] is None for x in got["lagging"])
+    assert "预计全年" not in got["narrative"]
+
+
 # --- the learned curve ----------------------------------------------------------------------
 
 # Two complete synthetic years (every month reported) and one that is not (no December).
