@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -22,6 +23,19 @@ KnownAtOption = Annotated[str | None, typer.Option(
     "--known-at", metavar="TIMESTAMP",
     help="Report the ledger as it stood then (UTC; a date alone means the end of that day): "
          "entries recorded later, corrections included, are ignored.")]
+
+
+class Pace(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
+    linear = "linear"
+    seasonal = "seasonal"
+    learned = "learned"
+
+
+PaceOption = Annotated[Pace, typer.Option(
+    "--pace", help="时序进度: linear (month/12, as published reports use it), seasonal (the "
+                   "year's curve from `targets pace set`, else the shipped Qinghai "
+                   "construction-season curve) or learned (the mean of the ledger's complete "
+                   "earlier years).")]
 
 
 def _run(kind: str, db, fmt: Format, output, unit: Unit, **choices) -> None:
@@ -47,6 +61,7 @@ def quarterly_command(
     category: CategoryOption = None,
     region: RegionOption = None,
     known_at: KnownAtOption = None,
+    pace: PaceOption = Pace.linear,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -62,7 +77,7 @@ def quarterly_command(
     """
     _run("quarterly", db, format, output, unit, year=year, quarter=quarter,
          yellow_margin=yellow_margin, red_margin=red_margin, category=category, region=region,
-         known_at=known_at)
+         known_at=known_at, pace=pace.value)
 
 
 @app.command("monthly")
@@ -74,6 +89,7 @@ def monthly_command(
     category: CategoryOption = None,
     region: RegionOption = None,
     known_at: KnownAtOption = None,
+    pace: PaceOption = Pace.linear,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -81,10 +97,11 @@ def monthly_command(
 ) -> None:
     """The monthly roll-up, with the projects that have not reported for the month.
 
-    Example: innovtrack report monthly --month 2016-05
+    Example: innovtrack report monthly --month 2016-05 --pace seasonal
     """
     _run("monthly", db, format, output, unit, month=month, yellow_margin=yellow_margin,
-         red_margin=red_margin, category=category, region=region, known_at=known_at)
+         red_margin=red_margin, category=category, region=region, known_at=known_at,
+         pace=pace.value)
 
 
 @app.command("lagging")
@@ -96,6 +113,7 @@ def lagging_command(
     category: CategoryOption = None,
     region: RegionOption = None,
     known_at: KnownAtOption = None,
+    pace: PaceOption = Pace.linear,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -109,4 +127,5 @@ def lagging_command(
     Example: innovtrack report lagging --as-of 2016-06 --region 海西州
     """
     _run("lagging", db, format, output, unit, month=as_of, yellow_margin=yellow_margin,
-         red_margin=red_margin, category=category, region=region, known_at=known_at)
+         red_margin=red_margin, category=category, region=region, known_at=known_at,
+         pace=pace.value)

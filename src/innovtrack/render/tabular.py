@@ -13,7 +13,16 @@ import json
 from .. import programme
 from ..money import fmt, to_unit
 from ..rollup import GroupRow, ProjectLine, Report
-from .labels import REASON_CN, cumulative_label, pct, period_column, period_label, title, warning
+from .labels import (
+    REASON_CN,
+    cumulative_label,
+    pace_heading,
+    pct,
+    period_column,
+    period_label,
+    title,
+    warning,
+)
 from .narrative import narrative
 
 
@@ -44,7 +53,8 @@ def group_dict(row: GroupRow) -> dict:
         "label": row.label, "projects": row.projects, "target": _wan(row.target),
         "plan": _wan(row.plan), "basis": row.basis, "actual_ytd": _wan(row.actual_ytd),
         "actual_period": _wan(row.actual_period), "completion_pct": row.completion_pct,
-        "gap_pp": row.gap_pp, "warning": row.warning, "started": row.started,
+        "gap_pp": row.gap_pp, "warning": row.warning, "forecast": _wan(row.forecast),
+        "forecast_pct": row.forecast_pct, "started": row.started,
         "completed": row.completed, "start_rate": row.start_rate,
         "new_projects": row.new_projects, "new_started": row.new_started,
         "new_start_rate": row.new_start_rate, "continuing_projects": row.continuing,
@@ -64,7 +74,8 @@ def line_dict(line: ProjectLine) -> dict:
         "responsible_unit": f.responsible_unit, "warning": line.warning,
         "reasons": list(line.reasons), "plan": _wan(f.plan), "actual_ytd": _wan(f.ytd),
         "actual_period": _wan(f.period), "completion_pct": line.completion_pct,
-        "gap_pp": line.gap_pp, "status": f.status, "reported": f.reported,
+        "gap_pp": line.gap_pp, "forecast": _wan(line.forecast),
+        "forecast_pct": line.forecast_pct, "status": f.status, "reported": f.reported,
         "start_deadline": line.start_deadline if "not_started" in line.reasons else None,
         "problem": f.problem,
     }
@@ -81,7 +92,8 @@ def report_dict(report: Report) -> dict:
         "as_of": spec.as_of, "period": {"from": spec.period_start, "to": spec.as_of,
                                          "label": period_label(spec),
                                          "cumulative_label": cumulative_label(spec)},
-        "time_progress_pct": report.time_progress_pct, "unit": "万元",
+        "time_progress_pct": report.time_progress_pct, "pace": pace_dict(report.pace),
+        "unit": "万元",
         "yellow_margin": spec.yellow_margin, "red_margin": spec.red_margin,
         "filters": {"category": spec.category, "region": spec.region},
         "known_at": spec.known_at, "targets_published": report.targets_published,
@@ -107,6 +119,13 @@ def report_dict(report: Report) -> dict:
     out["notes"] = report.notes
     out["narrative"] = narrative(report)
     return out
+
+
+def pace_dict(pace) -> dict:
+    """The pace used: kind, source, the 12-month curve (cumulative %), and where it came from."""
+    return {"kind": pace.kind, "source": pace.source,
+            "curve": [int(v) if v.denominator == 1 else float(v) for v in pace.curve],
+            "set_at": pace.set_at, "years": list(pace.years), "note": pace.note}
 
 
 _ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly")
@@ -135,13 +154,14 @@ def to_json(report: Report) -> str:
 
 GROUP_KEYS = ["level", "category", "sector", "region", "label", "projects", "target", "plan",
               "basis", "actual_ytd", "actual_period", "completion_pct", "gap_pp", "warning",
-              "started", "start_rate", "new_projects", "new_started", "new_start_rate",
-              "continuing_projects", "continuing_started", "continuing_start_rate",
-              "completed", "due", "due_completed", "production_rate", "reported",
-              "unreported", "no_plan"]
+              "forecast", "forecast_pct", "started", "start_rate", "new_projects",
+              "new_started", "new_start_rate", "continuing_projects", "continuing_started",
+              "continuing_start_rate", "completed", "due", "due_completed", "production_rate",
+              "reported", "unreported", "no_plan", "time_progress_pct", "pace"]
 LINE_KEYS = ["code", "name", "enterprise", "region", "category", "sector", "stage",
              "responsible_unit", "warning", "reasons", "plan", "actual_ytd", "actual_period",
-             "completion_pct", "gap_pp", "status", "reported", "start_deadline", "problem"]
+             "completion_pct", "gap_pp", "forecast", "forecast_pct", "status", "reported",
+             "start_deadline", "problem", "time_progress_pct", "pace"]
 
 
 def _cell(value):
@@ -157,19 +177,21 @@ def _cell(value):
 
 
 def to_csv(report: Report) -> str:
+    # every row says what its gap pp is measured against (SPEC §11)
+    against = {"time_progress_pct": report.time_progress_pct, "pace": report.pace.kind}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     if report.spec.kind == "lagging":
         writer.writerow(LINE_KEYS)
         for line in report.lagging:
-            d = line_dict(line)
+            d = line_dict(line) | against
             writer.writerow([_cell(d[k]) for k in LINE_KEYS])
         return buf.getvalue()
     writer.writerow(GROUP_KEYS)
     for level, rows in (("total", [report.total]), ("category", report.by_category),
                         ("sector", report.by_sector), ("region", report.by_region)):
         for row in rows:
-            d = group_dict(row) | {"level": level}
+            d = group_dict(row) | {"level": level} | against
             writer.writerow([_cell(d.get(k)) for k in GROUP_KEYS])
     return buf.getvalue()
 
@@ -187,18 +209,22 @@ def _md_table(heads: list[str], rows: list[list[str]], numeric: set[int]) -> lis
     return out
 
 
+FORECAST_HEAD, FORECAST_PCT_HEAD = "预计全年", "预计完成率(%)"  # 预计全年完成, SPEC §11
+
+
 def group_cells(row: GroupRow, unit: str, *, with_category: bool = False) -> list[str]:
     lead = [programme.CATEGORIES_SHORT.get(row.category, "")] if with_category else []
     return [*lead, row.label, str(row.projects), fmt(row.target, unit), fmt(row.plan, unit),
             fmt(row.actual_ytd, unit), fmt(row.actual_period, unit),
-            pct(row.completion_pct), pct(row.gap_pp), warning(row.warning)]
+            pct(row.completion_pct), pct(row.gap_pp), warning(row.warning),
+            fmt(row.forecast, unit), pct(row.forecast_pct)]
 
 
 def group_heads(report: Report, *, with_category: bool = False) -> list[str]:
     """Short headers; the unit is stated once above the tables (单位：亿元)."""
     lead = ["类别"] if with_category else []
     return [*lead, "名称", "项目数", "年度目标", "年度计划", "累计完成", period_column(report.spec),
-            "完成率(%)", "偏差(百分点)", "预警"]
+            "完成率(%)", "偏差(百分点)", "预警", FORECAST_HEAD, FORECAST_PCT_HEAD]
 
 
 STARTS_HEADS = ["名称", "项目数", "开复工", "开复工率(%)", "新建", "开工", "开工率(%)", "续建",
@@ -214,7 +240,7 @@ def starts_cells(row: GroupRow) -> list[str]:
 
 def lagging_heads(unit: str) -> list[str]:
     return ["项目编号", "项目名称", "地区", "领域", "年度计划", "累计完成", "完成率(%)", "预警",
-            "形象进度", "滞后原因"]
+            "形象进度", "滞后原因", FORECAST_HEAD, FORECAST_PCT_HEAD]
 
 
 def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
@@ -222,30 +248,28 @@ def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
     return [f.code, f.name, f.region, programme.SECTOR_NAMES.get(f.sector, f.sector),
             fmt(f.plan, unit), fmt(f.ytd, unit), pct(line.completion_pct),
             warning(line.warning), programme.STATUSES.get(f.status, "") if f.status else "",
-            "、".join(REASON_CN[r] for r in line.reasons)]
+            "、".join(REASON_CN[r] for r in line.reasons), fmt(line.forecast, unit),
+            pct(line.forecast_pct)]
 
 
 def to_markdown(report: Report) -> str:
     spec = report.spec
     unit = spec.unit
-    lines = [f"# {title(report)}", "",
-             f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度 "
-             f"{spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g} 个百分点以上为红色。"
-             f"金额单位：{unit}。", ""]
+    lines = [f"# {title(report)}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
     for note in report.notes:
         lines.append(f"> {note}")
     if report.notes:
         lines.append("")
     if spec.kind != "lagging":
         heads = group_heads(report)
-        numeric = set(range(1, 8))
+        numeric = set(range(1, 8)) | {9, 10}
         lines += ["## 总体及分类别", ""]
         lines += _md_table(heads, [group_cells(r, unit) for r in
                                    [report.total, *report.by_category]], numeric)
         lines += ["", "## 分领域", ""]
         lines += _md_table(group_heads(report, with_category=True),
                            [group_cells(r, unit, with_category=True) for r in report.by_sector],
-                           set(range(2, 9)))
+                           set(range(2, 9)) | {10, 11})
         lines += ["", "## 分地区", ""]
         lines += _md_table(heads, [group_cells(r, unit) for r in report.by_region], numeric)
         lines += ["", "## 开复工及建成投产", ""]
@@ -255,7 +279,7 @@ def to_markdown(report: Report) -> str:
     lines += ["", f"## 进度滞后项目（{len(report.lagging)}个）", ""]
     if report.lagging:
         lines += _md_table(lagging_heads(unit), [lagging_cells(x, unit) for x in report.lagging],
-                           {4, 5, 6})
+                           {4, 5, 6, 10, 11})
     else:
         lines.append("无。")
     if spec.kind != "lagging":

@@ -4,7 +4,7 @@ completion column in its warning colour, a title naming programme, period and as
 from __future__ import annotations
 
 from ..rollup import GroupRow, Report
-from .labels import WARNING_STYLE, pct, title
+from .labels import WARNING_STYLE, pace_heading, title
 from .narrative import narrative
 from .tabular import (
     STARTS_HEADS,
@@ -24,7 +24,7 @@ def _group_table(report: Report, caption: str, rows: list[GroupRow], bold_first:
     lead = 1 if with_category else 0
     table = Table(title=caption, header_style="bold", title_justify="left")
     for i, head in enumerate(group_heads(report, with_category=with_category)):
-        table.add_column(head, justify="right" if 1 <= i - lead <= 7 else "left",
+        table.add_column(head, justify="right" if 1 <= i - lead != 8 else "left",
                          no_wrap=True)
     for k, row in enumerate(rows):
         cells: list = list(group_cells(row, report.spec.unit, with_category=with_category))
@@ -42,9 +42,7 @@ def report_renderables(report: Report) -> list:
     spec = report.spec
     unit = spec.unit
     parts: list = [Text(title(report), style="bold"),
-                   Text(f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
-                        f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g}"
-                        " 个百分点以上为红色。金额单位：" + unit)]
+                   Text(pace_heading(report) + "金额单位：" + unit)]
     parts += [Text("注：" + n, style="dim") for n in report.notes]
     if spec.kind != "lagging":
         parts.append(_group_table(report, "总体及分类别", [report.total, *report.by_category],
@@ -60,7 +58,7 @@ def report_renderables(report: Report) -> list:
     lag = Table(title=f"进度滞后项目（{len(report.lagging)}个）", header_style="bold",
                 title_justify="left")
     for i, head in enumerate(lagging_heads(unit)):
-        lag.add_column(head, justify="right" if i in (4, 5, 6) else "left")
+        lag.add_column(head, justify="right" if i in (4, 5, 6, 10, 11) else "left")
     for line in report.lagging:
         cells: list = list(lagging_cells(line, unit))
         style = WARNING_STYLE.get(line.warning, "")

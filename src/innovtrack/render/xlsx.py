@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from .. import programme
 from ..money import UNITS
+from ..pace import KIND_CN
 from ..rollup import GroupRow, Report
-from .labels import REASON_CN, WARNING_CN, pct, period_column, title
+from .labels import REASON_CN, WARNING_CN, pace_heading, period_column, title
 from .narrative import narrative
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
@@ -98,13 +99,15 @@ def _group_columns(report: Report, lead: list[str]) -> list[tuple[str, str, int]
         ("项目数", "int", 8), (f"年度目标\n（{unit}）", "money", 12),
         (f"年度计划\n（{unit}）", "money", 12), (f"累计完成\n（{unit}）", "money", 12),
         (f"{period_column(report.spec)}\n（{unit}）", "money", 12), ("完成率\n（%）", "pct", 9),
-        ("与时序进度差\n（百分点）", "pct", 12), ("预警", "center", 6)]
+        ("与时序进度差\n（百分点）", "pct", 12), ("预警", "center", 6),
+        (f"预计全年完成\n（{unit}）", "money", 13), ("预计完成率\n（%）", "pct", 10)]
 
 
 def _group_values(book: _Book, row: GroupRow) -> list:
     return [row.projects, book.money(row.target), book.money(row.plan),
             book.money(row.actual_ytd), book.money(row.actual_period), row.completion_pct,
-            row.gap_pp, WARNING_CN.get(row.warning, "") if row.warning else ""]
+            row.gap_pp, WARNING_CN.get(row.warning, "") if row.warning else "",
+            book.money(row.forecast), row.forecast_pct]
 
 
 def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, str, int]],
@@ -137,7 +140,8 @@ def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, 
         r += 1
     if warn:
         kinds = [k for _, k, _ in columns]
-        book.warning_formats(ws, 3, r - 1, ncols - 1, kinds.index("pct"))
+        heads = [h for h, _, _ in columns]
+        book.warning_formats(ws, 3, r - 1, heads.index("预警"), kinds.index("pct"))
     return ws, 3, r - 1
 
 
@@ -153,9 +157,7 @@ def write_xlsx(report: Report, path: str) -> None:
     summary = wb.add_worksheet("综述")
     summary.set_column(0, 9, 13)
     book.heading(summary, 10, head, "")
-    summary.merge_range(2, 0, 2, 9, f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
-                        f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g}"
-                        " 个百分点以上为红色。", book.f["subtitle"])
+    summary.merge_range(2, 0, 2, 9, pace_heading(report), book.f["subtitle"])
     text = narrative(report) if spec.kind != "lagging" else ""
     if text:
         summary.set_row(3, max(60, 18 * (len(text) // 60 + 1)))
@@ -211,7 +213,9 @@ def write_xlsx(report: Report, path: str) -> None:
         chart = wb.add_chart({"type": "line"})
         chart.add_series({"name": "累计完成率", "categories": [name, first, 0, last, 0],
                           "values": [name, first, 3, last, 3], "marker": {"type": "circle"}})
-        chart.add_series({"name": "时序进度", "categories": [name, first, 0, last, 0],
+        # the pace the report measured against, month by month (the 时序进度 column)
+        chart.add_series({"name": f"时序进度（{KIND_CN[report.pace.kind]}）",
+                          "categories": [name, first, 0, last, 0],
                           "values": [name, first, 4, last, 4],
                           "line": {"dash_type": "dash"}})
         chart.set_title({"name": f"{spec.year}年累计完成率与时序进度（%）"})
@@ -247,7 +251,8 @@ def _lagging_sheet(book: _Book, report: Report, head: str) -> None:
     """The lagging list, lean: the detail sheet carries every project's figures."""
     columns = [("项目编号", "text", 12), ("项目名称", "text", 36), ("地区", "text", 8),
                ("领域", "text", 10), ("责任单位", "text", 26), ("完成率\n（%）", "pct", 9),
-               ("形象进度", "center", 9), ("滞后原因", "text", 30), ("预警", "center", 6)]
+               ("形象进度", "center", 9), ("滞后原因", "text", 30), ("预警", "center", 6),
+               (f"预计全年完成\n（{book.unit}）", "money", 13), ("预计完成率\n（%）", "pct", 10)]
     sector_names, statuses = programme.SECTOR_NAMES, programme.STATUSES
     rows = []
     for line in report.lagging:
@@ -256,7 +261,8 @@ def _lagging_sheet(book: _Book, report: Report, head: str) -> None:
                       f.responsible_unit, line.completion_pct,
                       statuses.get(f.status) if f.status else None,
                       "、".join(REASON_CN[r] for r in line.reasons),
-                      WARNING_CN.get(line.warning) if line.warning else None], False))
+                      WARNING_CN.get(line.warning) if line.warning else None,
+                      book.money(line.forecast), line.forecast_pct], False))
     _table_sheet(book, "滞后项目", f"{head}——进度滞后项目（{len(report.lagging)}个）", columns,
                  rows, unit_line="", warn=True)
 
@@ -283,7 +289,7 @@ def _monthly_sheet(book: _Book, report: Report, head: str) -> tuple[str, int, in
     unit = report.spec.unit
     columns = [("月份", "center", 10), (f"当月完成\n（{unit}）", "money", 12),
                (f"累计完成\n（{unit}）", "money", 12), ("累计完成率\n（%）", "pct", 11),
-               ("时序进度\n（%）", "pct", 10)]
+               (f"时序进度\n（%，{KIND_CN[report.pace.kind]}）", "pct", 12)]
     rows = [([m.month, book.money(m.amount), book.money(m.cumulative), m.completion_pct,
               m.time_progress_pct], False) for m in report.monthly or []]
     _, first, last = _table_sheet(book, "月度进度", f"{head}——月度累计完成与时序进度", columns,
