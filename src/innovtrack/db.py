@@ -174,6 +174,14 @@ def _m2_programme(conn: Connection) -> None:
         )
 
 
+def _m3_versions(conn: Connection) -> None:
+    """Keep every past state of a project and its plans, and the reports as issued (SPEC §8)."""
+    from .asof import backfill_past, version_ddl
+
+    _ddl(conn, version_ddl(conn.dialect.name))
+    backfill_past(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -184,6 +192,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
+    Migration(3, "versions-and-issued-reports", _m3_versions),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

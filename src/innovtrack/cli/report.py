@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..clock import shown
 from .common import DbOption, Format, FormatOption, OutputOption, Unit, UnitOption
 
 app = typer.Typer(help="Reports: the quarterly report to the provincial government, the monthly "
@@ -20,18 +21,44 @@ CategoryOption = Annotated[str | None, typer.Option(
 RegionOption = Annotated[str | None, typer.Option(help="Only this region: 西宁市, 海西州, 省直 …")]
 KnownAtOption = Annotated[str | None, typer.Option(
     "--known-at", metavar="TIMESTAMP",
-    help="Report the ledger as it stood then (UTC; a date alone means the end of that day): "
-         "entries recorded later, corrections included, are ignored.")]
+    help="Report the ledger exactly as recorded then (Beijing time unless $INNOVTRACK_TZ or "
+         "the stamp says otherwise; a date alone means the end of that day; issued:N is the "
+         "moment issued report N was computed at): projects, plans, withdrawals, targets, "
+         "entries and corrections recorded later are left out.")]
+IssueOption = Annotated[bool, typer.Option(
+    "--issue", help="Record this report as issued (sent): kind, period, options, stamp, who, "
+                    "sha256 of its JSON; `report issued` lists them.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="With --issue: to whom, why.")]
+IssuedOption = Annotated[int | None, typer.Option(
+    "--issued", metavar="N", help="Print issued report N again, exactly as it was sent.")]
 
 
-def _run(kind: str, db, fmt: Format, output, unit: Unit, **choices) -> None:
+def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
+         note: str | None = None, issued: int | None = None, **choices) -> None:
     from ..render.output import notice
     from ..render.report import NEEDS_MONTHLY, emit_report
-    from ..reportdata import build_report
 
-    report = build_report(db, kind=kind, unit=unit.value,
-                          monthly=fmt.value in NEEDS_MONTHLY, **choices)
-    emit_report(report, fmt.value, output)
+    monthly = fmt.value in NEEDS_MONTHLY
+    if issued is not None:
+        from ..render.issued import emit_reprint
+
+        emit_reprint(db, issued, kind, fmt.value, output, monthly=monthly, issue=issue,
+                     **choices)
+    else:
+        from ..reportdata import build_report
+
+        report = build_report(db, kind=kind, unit=unit.value, monthly=monthly, **choices)
+        if issue:
+            from ..issued import issue as record_issue
+
+            record = record_issue(db, report, note=note)
+            notice(f"issued report #{record.id}: {record.kind} {record.period}, computed at "
+                   f"{shown(record.known_at)}, sha256 {record.sha256[:16]}…")
+        elif note:
+            from ..errors import UsageError
+
+            raise UsageError("--note goes with --issue")
+        emit_report(report, fmt.value, output)
     if output:
         notice(f"wrote {output}")
 
@@ -47,6 +74,9 @@ def quarterly_command(
     category: CategoryOption = None,
     region: RegionOption = None,
     known_at: KnownAtOption = None,
+    issue: IssueOption = False,
+    note: NoteOption = None,
+    issued: IssuedOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -58,11 +88,13 @@ def quarterly_command(
     projects with reasons, problems awaiting coordination, and the narrative paragraph.
     --format text prints the narrative alone; xlsx writes a workbook (needs --output).
 
+    --issue records the report as sent; --issued N prints a sent one again, exactly.
+
     Example: innovtrack report quarterly --year 2016 --quarter 2 --format xlsx -o 2016Q2.xlsx
     """
     _run("quarterly", db, format, output, unit, year=year, quarter=quarter,
          yellow_margin=yellow_margin, red_margin=red_margin, category=category, region=region,
-         known_at=known_at)
+         known_at=known_at, issue=issue, note=note, issued=issued)
 
 
 @app.command("monthly")
@@ -74,6 +106,9 @@ def monthly_command(
     category: CategoryOption = None,
     region: RegionOption = None,
     known_at: KnownAtOption = None,
+    issue: IssueOption = False,
+    note: NoteOption = None,
+    issued: IssuedOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -81,10 +116,13 @@ def monthly_command(
 ) -> None:
     """The monthly roll-up, with the projects that have not reported for the month.
 
+    --issue records the report as sent; --issued N prints a sent one again, exactly.
+
     Example: innovtrack report monthly --month 2016-05
     """
     _run("monthly", db, format, output, unit, month=month, yellow_margin=yellow_margin,
-         red_margin=red_margin, category=category, region=region, known_at=known_at)
+         red_margin=red_margin, category=category, region=region, known_at=known_at,
+         issue=issue, note=note, issued=issued)
 
 
 @app.command("lagging")
@@ -110,3 +148,22 @@ def lagging_command(
     """
     _run("lagging", db, format, output, unit, month=as_of, yellow_margin=yellow_margin,
          red_margin=red_margin, category=category, region=region, known_at=known_at)
+
+
+@app.command("issued")
+def issued_command(
+    kind: Annotated[str | None, typer.Option(help="Only quarterly or monthly reports.")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """The reports recorded as issued (--issue), oldest first: number, kind, period, the stamp
+    each was computed at, when and by whom it was issued, the note and its JSON's sha256.
+
+    Example: innovtrack report issued --format json
+    """
+    from ..issued import list_issued
+    from ..render.issued import emit_listing
+    from .common import listing_format
+
+    emit_listing(list_issued(db, kind=kind), listing_format(format), output)
