@@ -167,3 +167,35 @@ def issued_command(
     from .common import listing_format
 
     emit_listing(list_issued(db, kind=kind), listing_format(format), output)
+
+
+@app.command("diff")
+def diff_command(
+    year: Annotated[int | None, typer.Option(help="Year of the report compared.")] = None,
+    quarter: Annotated[int | None, typer.Option(help="Quarter 1-4 (a quarterly report).")]
+    = None,
+    month: Annotated[str | None, typer.Option(help="Month as 2016-05 (a monthly report).")]
+    = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", metavar="MOMENT",
+        help="issued:N, a time (Beijing time unless it says otherwise) or now "
+             "(default: the latest issued report of the period).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="MOMENT",
+                                            help="issued:N, a time or now (default now).")]
+    = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """What changed in a report between two moments: the group figures that moved (old, new,
+    change), the entries recorded between (late reports, corrections with reason and who),
+    projects added, changed and withdrawn, targets set, lagging projects that entered or left.
+
+    Example: innovtrack report diff --year 2016 --quarter 2 --from issued:1 --to now
+    """
+    from ..diff import build_diff
+    from ..render.diff import emit_diff
+
+    emit_diff(build_diff(db, year=year, quarter=quarter, month=month, start=start, end=end),
+              format.value, unit.value, output)
