@@ -154,3 +154,44 @@ def test_an_issued_report_that_no_longer_recomputes_is_still_printed_as_sent(cli
     assert "no longer gives the JSON sent" in again.stderr
     table = cli("report", "quarterly", "--issued", "1")
     assert table.code == 1 and "--format json" in table.stderr
+
+
+def test_a_ledger_from_before_versions_is_upgraded_with_its_past(cli, db_location, tmp_path,
+                                                                  monkeypatch):
+    """A schema-2 ledger (no past tables) that already holds a list update and a withdrawal:
+    the upgrade rebuilds their past from project_history, so --known-at before them shows
+    the list as first imported."""
+    from innovtrack import db
+
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:2])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    assert cli("import", FIXTURE / "projects.csv").code == 0
+    before = db.now_text()
+    assert cli("import", updated_list(tmp_path)).code == 0
+    assert cli("projects", "withdraw", *WITHDRAWN[:1], "--month", WITHDRAWN[1], "--reason",
+               WITHDRAWN[2]).code == 0
+    db.close_all()
+    monkeypatch.undo()
+    monkeypatch.setenv("INNOVTRACK_DB", db_location)
+
+    got = report_json(cli, *Q2, "--known-at", before + "+00:00")
+    reference = tmp_path / "reference.db"  # the list as first imported, nothing else
+    assert cli("import", FIXTURE / "projects.csv", "--db", reference).code == 0
+    want = report_json(cli, *Q2, "--db", reference)
+    for key in ("total", "by_category", "by_sector", "by_region", "withdrawn", "lagging"):
+        assert got[key] == want[key], key
+    now = report_json(cli, *Q2)
+    assert now["total"]["plan"] != got["total"]["plan"]
+
+
+def test_a_replacement_after_t_is_invisible_at_t(cli, ledger, tmp_path):
+    build(cli, ledger)
+    assert cli("import", updated_list(tmp_path)).code == 0
+    sent = cli("report", *Q2, "--format", "json").stdout
+    run = cli("projects", "withdraw", WITHDRAWN[0], "--month", "2016-06", "--reason", "项目调整",
+              "--replaced-by", NEW_PROJECT[1])
+    assert run.code == 0, run.stderr
+    now = report_json(cli, *Q2)
+    assert WITHDRAWN[0] in [p["code"] for p in now["withdrawn"]]
+    stamp = json.loads(sent)["known_at"]
+    assert cli("report", *Q2, "--known-at", stamp, "--format", "json").stdout == sent
