@@ -5,9 +5,11 @@ from __future__ import annotations
 from ..errors import InnovtrackError, UsageError
 from .listing import Column
 
+# The table leaves out when it was issued (a moment after its stamp) to fit 80 columns.
 COLUMNS = [Column("id", "编号"), Column("kind", "报告"), Column("period", "期间"),
-           Column("known_at", "数据截至", "time"), Column("issued_at", "报送时间", "time"),
-           Column("issued_by", "报送人"), Column("note", "说明"), Column("sha256", "SHA-256")]
+           Column("known_at", "数据截至", "time"), Column("issued_by", "报送人"),
+           Column("note", "说明"), Column("sha256", "校验码")]
+KIND_CN = {"quarterly": "季报", "monthly": "月报"}
 CSV_KEYS = ["id", "kind", "period", "known_at", "issued_at", "issued_by", "note", "sha256",
             "options"]
 
@@ -20,9 +22,10 @@ def emit_listing(issued: list, fmt_name: str, output: str | None) -> None:
     from .listing import emit
 
     rows = [i.row() for i in issued]
-    if fmt_name == "table":
+    if fmt_name in ("table", "markdown"):  # for people: the kind in Chinese, the hash's head
         for row in rows:
-            row["sha256"] = row["sha256"][:16] + "…"
+            row["kind"] = KIND_CN.get(row["kind"], row["kind"])
+            row["sha256"] = row["sha256"][:8]
     emit(rows, COLUMNS, fmt_name=fmt_name, output=output, title="已报送的报告",
          csv_keys=CSV_KEYS)
 
