@@ -142,6 +142,13 @@ def test_issued_reports_are_listed_with_their_sha256(cli, ledger):
     assert cli("report", "quarterly", "--issued", "9").code == 1
     both = cli("report", "quarterly", "--issued", "1", "--year", "2016")
     assert both.code == 2 and "--year" in both.stderr
+    assert cli("report", "monthly", "--issued", "2", "--format", "json").stdout == second.stdout
+    # what --issue records is a report computed now, with a note only when issued
+    run = cli("report", *Q2, "--issue", "--known-at", listed[0]["known_at"])
+    assert run.code == 2 and "--known-at" in run.stderr
+    run = cli("report", *Q2, "--note", "报省政府")
+    assert run.code == 2 and "--issue" in run.stderr
+    assert len(json.loads(cli("report", "issued", "--format", "json").stdout)) == 2
 
 
 def test_an_issued_report_that_no_longer_recomputes_is_still_printed_as_sent(cli, ledger):

@@ -39,6 +39,12 @@ def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
     from ..render.report import NEEDS_MONTHLY, emit_report
 
     monthly = fmt.value in NEEDS_MONTHLY
+    if (note and not issue) or (issue and choices.get("known_at")):
+        from ..errors import UsageError
+
+        raise UsageError("--note goes with --issue" if not issue else "--issue records a "
+                         "report computed now; it cannot be combined with --known-at "
+                         "(reprint an issued one with --issued N)")
     if issued is not None:
         from ..render.issued import emit_reprint
 
@@ -48,17 +54,13 @@ def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
         from ..reportdata import build_report
 
         report = build_report(db, kind=kind, unit=unit.value, monthly=monthly, **choices)
-        if issue:
+        emit_report(report, fmt.value, output)  # first: a report that cannot be written
+        if issue:                                # is not recorded as sent
             from ..issued import issue as record_issue
 
             record = record_issue(db, report, note=note)
             notice(f"issued report #{record.id}: {record.kind} {record.period}, computed at "
                    f"{shown(record.known_at)}, sha256 {record.sha256[:16]}…")
-        elif note:
-            from ..errors import UsageError
-
-            raise UsageError("--note goes with --issue")
-        emit_report(report, fmt.value, output)
     if output:
         notice(f"wrote {output}")
 
