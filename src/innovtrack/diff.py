@@ -184,7 +184,8 @@ def build_diff(location: str | None, *, kind: str | None = None, year: int | Non
     checked_given = check_choices(kind=kind or "quarterly", **given)
     with gc_paused(), read_driver(location) as reader:
         sql = _Sql(reader)
-        if start is None:
+        sql.value("SELECT MAX(version) FROM schema_migration")  # the snapshot starts here,
+        if start is None:                                      # before any "now" is taken
             start = _latest_issued(sql, kind or "quarterly", checked_given)
         a, b = _moment(sql, start), _moment(sql, end or "now")
         record = next((issued_reports.fetch(sql, m.issued) for m in (a, b)
