@@ -202,3 +202,26 @@ def test_a_replacement_after_t_is_invisible_at_t(cli, ledger, tmp_path):
     assert WITHDRAWN[0] in [p["code"] for p in now["withdrawn"]]
     stamp = json.loads(sent)["known_at"]
     assert cli("report", *Q2, "--known-at", stamp, "--format", "json").stdout == sent
+
+
+def test_an_issued_workbook_is_reprinted_with_the_same_cells(cli, ledger, tmp_path):
+    import openpyxl
+
+    build(cli, ledger)
+    sent = tmp_path / "sent.xlsx"
+    run = cli("report", *Q2, "--issue", "--format", "xlsx", "--output", sent)
+    assert run.code == 0, run.stderr
+    change_everything(cli, tmp_path)
+    again = tmp_path / "again.xlsx"
+    run = cli("report", "quarterly", "--issued", "1", "--format", "xlsx", "--output", again)
+    assert run.code == 0, run.stderr
+    now = tmp_path / "now.xlsx"
+    assert cli("report", *Q2, "--format", "xlsx", "--output", now).code == 0
+
+    def cells(path):
+        book = openpyxl.load_workbook(path)
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()]
+                for ws in book.worksheets}
+
+    assert cells(again) == cells(sent)
+    assert cells(now) != cells(sent)

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ..clock import shown
 from .common import DbOption, Format, FormatOption, OutputOption, Unit, UnitOption
 
 app = typer.Typer(help="Reports: the quarterly report to the provincial government, the monthly "
@@ -56,6 +55,7 @@ def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
         report = build_report(db, kind=kind, unit=unit.value, monthly=monthly, **choices)
         emit_report(report, fmt.value, output)  # first: a report that cannot be written
         if issue:                                # is not recorded as sent
+            from ..clock import shown
             from ..issued import issue as record_issue
 
             record = record_issue(db, report, note=note)
