@@ -10,7 +10,7 @@ import pytest
 
 from innovtrack.clock import parse_moment
 from innovtrack.errors import UsageError
-from test_report import build, report_json
+from test_report import build
 
 Q2 = ("quarterly", "--year", "2016", "--quarter", "2")
 
@@ -37,6 +37,11 @@ def test_typed_times_are_read_in_the_users_zone(monkeypatch, zone, typed, stored
     else:
         monkeypatch.setenv("INNOVTRACK_TZ", zone)
     assert parse_moment(typed) == stored
+
+
+def test_a_moment_in_the_future_is_refused(cli, ledger):
+    run = cli("report", *Q2, "--known-at", "2999-01-01")
+    assert run.code == 2 and "in the future" in run.stderr
 
 
 def test_a_zone_that_is_not_one_is_a_usage_error(cli, ledger, monkeypatch):
@@ -91,7 +96,7 @@ def test_a_stamp_typed_in_beijing_time_reprints_the_report(cli, ledger, monkeypa
               "复核")
     assert run.code == 0
     assert cli("report", *Q2, "--known-at", naive, "--format", "json").stdout == sent
-    # read as UTC it would be eight hours later: after the correction
+    # read as UTC it would be eight hours later: in the future
     monkeypatch.setenv("INNOVTRACK_TZ", "UTC")
-    later = report_json(cli, *Q2, "--known-at", naive)
-    assert later["total"]["actual_ytd"] == json.loads(sent)["total"]["actual_ytd"] - 2600 + 1
+    later = cli("report", *Q2, "--known-at", naive)
+    assert later.code == 2 and "in the future" in later.stderr

@@ -279,6 +279,13 @@ def load_at(sql: _Sql, checked: dict, *, monthly: bool = True,
             from .issued import issued_stamp
 
             known_at = issued_stamp(sql, int(known_at[7:]))
+        elif known_at > now_text():
+            # What is recorded until then would change the report: it could not be printed
+            # the same again.
+            from .clock import shown
+
+            raise UsageError(f"--known-at {shown(known_at)} is in the future; the report of "
+                             "the ledger as it stands now needs no --known-at")
         live = False
     if replay is None:
         replay = not live
