@@ -99,3 +99,20 @@ def test_diff_without_an_issued_report_asks_for_from(cli, ledger):
     assert run.code == 2 and "--from" in run.stderr
     run = cli("report", "diff", "--year", "2016", "--quarter", "2", "--from", "2000-01-01")
     assert run.code == 0, run.stderr
+
+
+def test_diff_picks_the_latest_issued_report_of_any_kind(cli, ledger):
+    build(cli, ledger)
+    run = cli("report", "monthly", "--month", "2016-05", "--issue", "--format", "json")
+    assert run.code == 0, run.stderr
+    run = cli("progress", "correct", "T01", "--month", "2016-05", "--amount", "2000",
+              "--reason", "统计口径调整")
+    assert run.code == 0
+    d = diff_json(cli)
+    assert (d["kind"], d["period"], d["from"]["issued"]) == ("monthly", "2016-05", 1)
+    assert [(e["code"], e["old_amount"], e["amount"]) for e in d["entries"]] == [
+        ("T01", 2600, 2000)]
+    # two moments without a period: the period is the one the first resolves to
+    d = diff_json(cli, "--from", "2000-01-01")
+    assert (d["kind"], d["from"]["issued"], d["to"]["moment"]) == ("quarterly", None, "now")
+    assert d["rows"] and d["projects_added"]

@@ -186,7 +186,9 @@ def build_diff(location: str | None, *, kind: str | None = None, year: int | Non
         sql = _Sql(reader)
         sql.value("SELECT MAX(version) FROM schema_migration")  # the snapshot starts here,
         if start is None:                                      # before any "now" is taken
-            start = _latest_issued(sql, kind or "quarterly", checked_given)
+            if kind is None and quarter is not None:
+                kind = "quarterly"
+            start = _latest_issued(sql, kind, checked_given)
         a, b = _moment(sql, start), _moment(sql, end or "now")
         record = next((issued_reports.fetch(sql, m.issued) for m in (a, b)
                        if m.issued is not None), None)
@@ -203,6 +205,9 @@ def build_diff(location: str | None, *, kind: str | None = None, year: int | Non
                 continue
             checked["known_at"] = None if moment.label == "now" else moment.stamp
             data = load_at(sql, checked, monthly=False, replay=False)
+            # a default period is the one the first moment resolves to, for both
+            checked.update(year=data.spec.year, quarter=data.spec.quarter,
+                           month=None if data.spec.quarter else data.spec.as_of)
             reports.append(report_dict(roll_up(data)))
         old, new = reports
         if (old["year"], old["as_of"]) != (new["year"], new["as_of"]):
@@ -216,17 +221,27 @@ def build_diff(location: str | None, *, kind: str | None = None, year: int | Non
     return d
 
 
-def _latest_issued(sql, kind: str, checked: dict) -> str:
-    """issued:N for the latest issued report of the kind (and the period, when named)."""
+def _latest_issued(sql, kind: str | None, checked: dict) -> str:
+    """issued:N for the latest issued report (of the kind, and the period when named)."""
+    where, params = [], {"k": kind}
+    if kind:
+        where.append("kind = :k")
     period = None
     if kind == "quarterly" and checked["year"] and checked["quarter"]:
         period = f"{checked['year']}Q{checked['quarter']}"
     elif kind == "monthly" and checked["month"]:
         period = checked["month"]
-    rows = sql.rows("SELECT id FROM issued_report WHERE kind = :k"
-                    + (" AND period = :p" if period else "") + " ORDER BY id DESC LIMIT 1",
-                    {"k": kind, "p": period})
+    elif checked["year"]:
+        where.append("period LIKE :y")
+        params["y"] = f"{checked['year']}%"
+    if period:
+        where.append("period = :p")
+        params["p"] = period
+    rows = sql.rows("SELECT id FROM issued_report"
+                    + (" WHERE " + " AND ".join(where) if where else "")
+                    + " ORDER BY id DESC LIMIT 1", params)
     if not rows:
-        raise UsageError(f"no {kind} report{' for ' + period if period else ''} has been "
-                         "issued; give --from (issued:N, a time, or now)")
+        what = f"{kind} report" if kind else "report"
+        raise UsageError(f"no {what}{' for ' + period if period else ''} has been issued; "
+                         "give --from (issued:N, a time, or now)")
     return f"issued:{rows[0][0]}"
