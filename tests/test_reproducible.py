@@ -135,6 +135,9 @@ def test_issued_reports_are_listed_with_their_sha256(cli, ledger):
     assert listed[1]["known_at"] == json.loads(second.stdout)["known_at"]
     rows = list(csv.DictReader(cli("report", "issued", "--format", "csv").stdout.splitlines()))
     assert [r["period"] for r in rows] == ["2016Q2", "2016-05"]
+    monthly = json.loads(cli("report", "issued", "--kind", "monthly", "--format", "json").stdout)
+    assert [i["id"] for i in monthly] == [2]
+    assert cli("report", "issued", "--kind", "weekly").code == 2
     assert json.loads(rows[0]["options"])["quarter"] == 2
     # a monthly report is not reprinted as a quarterly one
     wrong = cli("report", "quarterly", "--issued", "2")

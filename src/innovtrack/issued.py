@@ -130,6 +130,8 @@ def list_issued(location: str | None, *, kind: str | None = None) -> list[Issued
     """Every issued report, oldest first (of one kind if given)."""
     from .reportdata import _Sql
 
+    if kind not in (None, "quarterly", "monthly"):
+        raise UsageError(f"--kind {kind!r}: quarterly or monthly")
     with read_driver(location) as reader:
         sql = _Sql(reader)
         where = " WHERE kind = :k" if kind else ""
