@@ -4,8 +4,9 @@ Every figure of a report comes from a handful of grouped queries, never from a P
 over entries: one GROUP BY project over the year's months (year-to-date and period sums, on
 the covering index), the as-of month's own entries (reported or not, status, problem), and,
 only for the few projects that did not state a status in the as-of month, a look back at
-their earlier entries. `--known-at` swaps the effective-entry relation for "the latest entry
-recorded by then", with the same queries on top.
+their earlier entries. `--known-at` swaps the tables for the relations of asof.py (projects,
+plans, targets and entries as recorded by then), with the same queries on top; every report
+carries the stamp it was read at, so that `--known-at` that stamp prints it again exactly.
 """
 
 from __future__ import annotations
