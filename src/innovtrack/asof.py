@@ -157,7 +157,7 @@ def _keep_plan(row: str, amount: str) -> str:
 
 # A plan inserted for a project that existed before (created_at < updated_at, the stamp of
 # the change) did not exist until then: plan_past records its absence (amount NULL).
-_ABSENT = " AND p.created_at < p.updated_at"
+_EXISTED = "p.created_at < p.updated_at"
 
 
 def _sqlite_triggers() -> list[str]:
@@ -169,24 +169,49 @@ def _sqlite_triggers() -> list[str]:
         "CREATE TRIGGER plan_keep_past_update AFTER UPDATE ON project_plan"
         f" WHEN OLD.amount IS NOT NEW.amount BEGIN {_keep_plan('OLD', 'OLD.amount')}; END",
         "CREATE TRIGGER plan_keep_absence AFTER INSERT ON project_plan"
-        f" BEGIN {_keep_plan('NEW', 'NULL')}{_ABSENT}; END",
+        f" BEGIN {_keep_plan('NEW', 'NULL')} AND {_EXISTED}; END",
     ]
 
 
 def _postgresql_triggers() -> list[str]:
+    """The same rules per statement, over its transition tables: a COPY of 100,000 plans runs
+    one INSERT … SELECT instead of 100,000 trigger calls."""
+    cols = ", ".join(PROJECT_COLUMNS)
+    old_cols = ", ".join("o." + c for c in PROJECT_COLUMNS)
+
+    def function(name: str, body: str) -> str:
+        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {body}; RETURN NULL; END $$")
+
+    def trigger(name: str, event: str, table: str, tables: str, fn: str) -> str:
+        return (f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables}"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION {fn}()")
+
+    keep_plan = "INSERT INTO plan_past (project_id, year, amount, valid_to)"
     return [
-        "CREATE FUNCTION innovtrack_project_keep_past() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN IF OLD.updated_at < NEW.updated_at THEN {_keep_project()} END IF;"
-        " RETURN NULL; END $$",
-        "CREATE TRIGGER project_keep_past AFTER UPDATE ON project FOR EACH ROW"
-        " EXECUTE FUNCTION innovtrack_project_keep_past()",
-        "CREATE FUNCTION innovtrack_plan_keep_past() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN IF TG_OP = 'INSERT' THEN {_keep_plan('NEW', 'NULL')}{_ABSENT};"
-        f" ELSIF TG_OP = 'DELETE' THEN {_keep_plan('OLD', 'OLD.amount')};"
-        f" ELSIF OLD.amount IS DISTINCT FROM NEW.amount THEN {_keep_plan('OLD', 'OLD.amount')};"
-        " END IF; RETURN NULL; END $$",
-        "CREATE TRIGGER plan_keep_past AFTER INSERT OR UPDATE OR DELETE ON project_plan"
-        " FOR EACH ROW EXECUTE FUNCTION innovtrack_plan_keep_past()",
+        function("innovtrack_project_keep_past",
+                 f"INSERT INTO project_past (project_id, valid_from, valid_to, {cols})"
+                 f" SELECT o.id, o.updated_at, n.updated_at, {old_cols} FROM old_rows o"
+                 " JOIN new_rows n ON n.id = o.id WHERE o.updated_at < n.updated_at"),
+        trigger("project_keep_past", "UPDATE", "project",
+                "OLD TABLE AS old_rows NEW TABLE AS new_rows", "innovtrack_project_keep_past"),
+        function("innovtrack_plan_keep_deleted",
+                 f"{keep_plan} SELECT o.project_id, o.year, o.amount, p.updated_at"
+                 " FROM old_rows o JOIN project p ON p.id = o.project_id"),
+        trigger("plan_keep_past_delete", "DELETE", "project_plan", "OLD TABLE AS old_rows",
+                "innovtrack_plan_keep_deleted"),
+        function("innovtrack_plan_keep_updated",
+                 f"{keep_plan} SELECT o.project_id, o.year, o.amount, p.updated_at"
+                 " FROM old_rows o JOIN new_rows n ON n.project_id = o.project_id"
+                 " AND n.year = o.year JOIN project p ON p.id = o.project_id"
+                 " WHERE o.amount IS DISTINCT FROM n.amount"),
+        trigger("plan_keep_past_update", "UPDATE", "project_plan",
+                "OLD TABLE AS old_rows NEW TABLE AS new_rows", "innovtrack_plan_keep_updated"),
+        function("innovtrack_plan_keep_absence",
+                 f"{keep_plan} SELECT n.project_id, n.year, NULL, p.updated_at"
+                 f" FROM new_rows n JOIN project p ON p.id = n.project_id WHERE {_EXISTED}"),
+        trigger("plan_keep_absence", "INSERT", "project_plan", "NEW TABLE AS new_rows",
+                "innovtrack_plan_keep_absence"),
     ]
 
 
