@@ -3,6 +3,7 @@ several files records each in order, stopping at the first rejected file."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -62,3 +63,34 @@ def test_progress_import_of_several_files_stops_at_the_first_rejected(cli, snaps
               ROOT / "data" / "months" / "2016-03.csv")
     assert run.code == 0, run.stderr
     assert len(snapshot()["progress_entry"]) == 600
+
+
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def _marked(name: str, lang: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    m = re.search(rf"<!-- {name}:begin -->\n```{lang}\n(.*?)\n```\n<!-- {name}:end -->", text,
+                  re.S)
+    assert m, f"README has no {name} block"
+    return m.group(1)
+
+
+def test_readme_issued_reprint_and_diff_run_as_printed(cli, db_location, tmp_path):
+    """On the demo ledger: issue the Q2 report, correct an entry and add a late one, list,
+    reprint (cmp), --known-at issued:1, and the diff, which prints what the README shows."""
+    assert cli("import", ROOT / "data" / "seed_projects.csv").code == 0
+    assert cli("progress", "import", *sorted((ROOT / "data" / "months").glob("*.csv"))).code == 0
+    commands = _marked("reproducible", "sh").replace("innovtrack ", f"{BIN}/innovtrack ")
+    env = dict(os.environ, INNOVTRACK_DB=db_location)
+    env.pop("INNOVTRACK_TZ", None)
+    run = subprocess.run(["bash", "-e", "-c", commands], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "byte for byte as sent" in run.stdout
+    assert "报省政府办公厅" in run.stdout  # the listing
+    sent = json.loads((tmp_path / "2016Q2-sent.json").read_text(encoding="utf-8"))
+    assert sent["narrative"] in run.stdout  # --known-at issued:1 --format text
+    diff = run.stdout[run.stdout.index("# 百项创新攻坚工程"):]
+    assert STAMP.sub("T", diff.strip()) == STAMP.sub("T", _marked("reproducible-diff", "text"))
+    assert "| 更正 | CX-006 |" in diff and "企业复核后更正" in diff

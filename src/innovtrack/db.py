@@ -186,6 +186,14 @@ def _m3_pace_curve(conn: Connection) -> None:
     )""", "CREATE INDEX pace_curve_year ON pace_curve(year, set_at)"])
 
 
+def _m4_versions(conn: Connection) -> None:
+    """Keep every past state of a project and its plans, and the reports as issued (SPEC §8)."""
+    from .asof import backfill_past, version_ddl
+
+    _ddl(conn, version_ddl(conn.dialect.name))
+    backfill_past(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -197,6 +205,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
     Migration(3, "pace-curve", _m3_pace_curve),
+    Migration(4, "versions-and-issued-reports", _m4_versions),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

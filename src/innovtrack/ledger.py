@@ -17,6 +17,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clock import shown
 from .db import Ledger, now_text
 from .errors import Rejected
 from .ingest.headers import PROJECT_FIELDS
@@ -184,7 +185,7 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
             result.unchanged = len(checked.records) - len(new) - len(changed)
             if prior is not None and not result.changed:
                 result.already = (f"batch #{prior.id}, {prior.file_name}, "
-                                  f"at {prior.imported_at[:19]}")
+                                  f"at {shown(prior.imported_at)}")
             if not result.changed:
                 return result  # nothing was written; the empty transaction ends
             stamp = now_text()

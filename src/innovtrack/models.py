@@ -121,6 +121,63 @@ class PaceCurve(SQLModel, table=True):
     set_at: str
 
 
+class ProjectPast(SQLModel, table=True):
+    """A project's earlier state, valid over [valid_from, valid_to) (kept by a trigger)."""
+
+    __tablename__ = "project_past"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    valid_from: str
+    valid_to: str
+    code: str
+    name: str
+    enterprise: str
+    region: str
+    category: str
+    sector: str
+    industry: str | None = None
+    stage: str
+    total_investment: int = _money()
+    responsible_unit: str | None = None
+    planned_start: str | None = None
+    planned_completion: str | None = None
+    content: str | None = None
+    state: str
+    withdrawn_month: str | None = None
+    withdrawn_reason: str | None = None
+    replaces: str | None = None
+
+
+class PlanPast(SQLModel, table=True):
+    """A yearly plan as it was until valid_to (amount None: there was no plan)."""
+
+    __tablename__ = "plan_past"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    year: int
+    amount: int | None = _money(nullable=True)
+    valid_to: str
+
+
+class IssuedReport(SQLModel, table=True):
+    """A report recorded as sent: its options, stamp, sha256 and the JSON itself."""
+
+    __tablename__ = "issued_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    period: str
+    options: str
+    known_at: str
+    issued_at: str
+    issued_by: str | None = None
+    note: str | None = None
+    sha256: str
+    body: str
+
+
 class SchemaMigration(SQLModel, table=True):
     __tablename__ = "schema_migration"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import programme
+from .clock import shown
 from .db import Ledger, now_text
 from .errors import NotFound, Problem, Rejected
 from .ingest import values
@@ -539,7 +540,7 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
             prior = find_batch(conn, kind, digest)
             if prior is not None:
                 result.already = (f"batch #{prior.id}, {prior.file_name}, "
-                                  f"at {prior.imported_at[:19]}")
+                                  f"at {shown(prior.imported_at)}")
                 return None
             with ledger.read() as rconn:
                 # The checker reads the ledger through a second connection: it sees the ledger

@@ -4,8 +4,9 @@ Every figure of a report comes from a handful of grouped queries, never from a P
 over entries: one GROUP BY project over the year's months (year-to-date and period sums, on
 the covering index), the as-of month's own entries (reported or not, status, problem), and,
 only for the few projects that did not state a status in the as-of month, a look back at
-their earlier entries. `--known-at` swaps the effective-entry relation for "the latest entry
-recorded by then", with the same queries on top.
+their earlier entries. `--known-at` swaps the tables for the relations of asof.py (projects,
+plans, targets and entries as recorded by then), with the same queries on top; every report
+carries the stamp it was read at, so that `--known-at` that stamp prints it again exactly.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
+from . import asof, programme
 from . import pace as pacing
-from . import programme
-from .db import DriverReader, read_driver
+from .clock import parse_moment
+from .db import DriverReader, now_text, read_driver
 from .errors import UsageError
 from .rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up
-from .targets import IN_FORCE_SQL, pace_in_force_sql
+from .targets import in_force_sql, pace_in_force_sql
 
 _NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
 _CHUNK = 1000
@@ -54,41 +55,17 @@ class _Sql:
 
 
 def parse_known_at(text: str) -> str:
-    """A recorded-at stamp (UTC, fixed width) from an ISO date or time the user typed.
-
-    A time without a zone is taken as UTC, as the ledger records it; a date alone means the
-    end of that day, i.e. everything recorded on it.
-    """
-    value = text.strip().replace("/", "-")
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            moment = datetime.fromisoformat(value) + timedelta(days=1, microseconds=-1)
-        else:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"--known-at {text!r}: not a date or time (write 2016-07-10 or "
-                         "2016-07-10T09:30:00)") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    """A recorded-at stamp (UTC) from a date or time the user typed (see clock.parse_moment),
+    or `issued:N`, the stamp issued report N was computed at (looked up in the ledger)."""
+    if re.fullmatch(r"issued:\d+", text.strip()):
+        return text.strip()
+    return parse_moment(text)
 
 
 def _effective(sql: _Sql, known_at: str | None, *, covering: bool = False) -> str:
-    """The relation of effective entries: (project_id, month, amount, status, problem).
-
-    Now: the entries nobody superseded. At a past moment: per project and month, the latest
-    entry recorded by then (by recorded_at, then id), whatever superseded it later.
-    """
-    if known_at is None:
-        hint = " INDEXED BY progress_effective" if sql.sqlite and covering else ""
-        return (f"(SELECT project_id, month, amount, status, problem FROM progress_entry{hint}"
-                " WHERE superseded_by IS NULL)")
-    return ("(SELECT e.project_id, e.month, e.amount, e.status, e.problem"
-            " FROM progress_entry e WHERE e.recorded_at <= :known_at AND NOT EXISTS ("
-            " SELECT 1 FROM progress_entry l WHERE l.project_id = e.project_id"
-            " AND l.month = e.month AND l.recorded_at <= :known_at"
-            " AND (l.recorded_at > e.recorded_at OR (l.recorded_at = e.recorded_at"
-            " AND l.id > e.id))))")
+    """The relation of effective entries now, or at a past moment (asof.entries)."""
+    hint = " INDEXED BY progress_effective" if sql.sqlite and covering else ""
+    return asof.entries(known_at, index_hint=hint)
 
 
 def latest_month(sql: _Sql, *, year: int | None = None, known_at: str | None = None
@@ -116,25 +93,30 @@ def _project_filter(spec: ReportSpec) -> tuple[str, dict]:
     return (" AND ".join(where) or "1 = 1"), params
 
 
-def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> ReportInput:
+def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
+                      live: bool = False) -> ReportInput:
     """Every row the roll-up needs for `spec`, from the read snapshot `sql` stands in.
 
+    The ledger is read as recorded by spec.known_at; `live=True` says that stamp is the
+    snapshot's own moment, so the present tables are read directly (the same rows, faster).
     `monthly=False` leaves out the month-by-month totals (a second pass over the year's
     entries) for outputs that do not show them.
     """
+    at = None if live else spec.known_at
     year0 = f"{spec.year}-01"
     where, fparams = _project_filter(spec)
     params = {"y0": year0, "m": spec.as_of, "p0": spec.period_start, "year": spec.year,
-              "known_at": spec.known_at, **fparams}
-    eff_cover = _effective(sql, spec.known_at, covering=True)
-    eff = _effective(sql, spec.known_at)
+              "known_at": at, **fparams}
+    eff_cover = _effective(sql, at, covering=True)
+    eff = _effective(sql, at)
+    project_rel = asof.projects(at)
 
-    plans = dict(sql.rows("SELECT project_id, amount FROM project_plan WHERE year = :year",
-                          params))
+    plans = dict(sql.rows(f"SELECT project_id, amount FROM {asof.plans(at)} pl"
+                          " WHERE year = :year", params))
     projects = sql.rows(
         "SELECT p.id, p.code, p.name, p.enterprise, p.region, p.category, p.sector, p.stage,"
         " p.responsible_unit, p.planned_start, p.planned_completion, p.state,"
-        f" p.withdrawn_month FROM project p WHERE {where}", params)
+        f" p.withdrawn_month FROM {project_rel} p WHERE {where}", params)
 
     # Year-to-date and period sums per project: one pass over the year's months.
     sums = {pid: (ytd, period) for pid, ytd, period in sql.rows(
@@ -164,18 +146,18 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
     if monthly:
         # Restricted to the projects the report counts only when some are left out.
         excluded = sql.value(
-            f"SELECT COUNT(*) FROM project p WHERE NOT ({where})"
+            f"SELECT COUNT(*) FROM {project_rel} p WHERE NOT ({where})"
             " OR NOT (p.state = 'active' OR COALESCE(p.withdrawn_month, '') > :m)", params)
         restrict = ""
         if excluded:
-            restrict = (f" AND project_id IN (SELECT p.id FROM project p WHERE {where}"
+            restrict = (f" AND project_id IN (SELECT p.id FROM {project_rel} p WHERE {where}"
                         " AND (p.state = 'active' OR p.withdrawn_month > :m))")
         series = [(m, int(a)) for m, a in sql.rows(
             f"SELECT month, SUM(amount) FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m"
             f"{restrict} GROUP BY month ORDER BY month", params)]
 
     targets = [TargetFact(category, sector, amount) for _, _, category, sector, amount, *_
-               in sql.rows(IN_FORCE_SQL + " AND t.year = :year", params)]
+               in sql.rows(in_force_sql(at) + " AND t.year = :year", params)]
     latest = sql.value(f"SELECT MAX(month) FROM {eff} eff WHERE month <= :m", params)
 
     projects.sort(key=lambda r: r[1])  # code order; cheaper here than ORDER BY in the scan
@@ -268,16 +250,18 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
 
 
 def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,
-                 month: str | None, known_at: str | None, **rest) -> ReportSpec:
+                 month: str | None, known_at: str, live: bool = False, **rest) -> ReportSpec:
     """The ReportSpec for checked choices, the period defaulting to the ledger's latest.
 
     quarterly: --year/--quarter, default the latest quarter with entries (in --year if given);
-    monthly and lagging: --month / --as-of, default the latest month with entries.
+    monthly and lagging: --month / --as-of, default the latest month with entries (as
+    recorded by `known_at`; `live`: the snapshot's own moment).
     """
     base = ReportSpec(kind=kind, year=0, as_of="", period_start="", known_at=known_at, **rest)
+    at = None if live else known_at
     if kind == "quarterly":
         if year is None or quarter is None:
-            last = latest_month(sql, year=year, known_at=known_at)
+            last = latest_month(sql, year=year, known_at=at)
             if year is None:
                 year = int(last[:4]) if last else programme.PROGRAMME_YEAR
             if quarter is None:
@@ -285,7 +269,7 @@ def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,
         return replace(base, year=year, quarter=quarter, as_of=f"{year}-{3 * quarter:02d}",
                        period_start=f"{year}-{3 * quarter - 2:02d}")
     if month is None:
-        month = latest_month(sql, year=year, known_at=known_at) \
+        month = latest_month(sql, year=year, known_at=at) \
             or f"{year or programme.PROGRAMME_YEAR}-01"
     return replace(base, year=int(month[:4]), as_of=month, period_start=month)
 
@@ -305,9 +289,39 @@ def build_report(location: str | None, *, kind: str, monthly: bool = True, **cho
     with gc_paused():
         with read_driver(location) as reader:
             sql = _Sql(reader)
-            spec = resolve_spec(sql, **checked)
-            data = load_report_input(sql, spec, monthly=monthly)
+            data = load_at(sql, checked, monthly=monthly)
         return roll_up(data)
+
+
+def load_at(sql: _Sql, checked: dict, *, monthly: bool = True,
+            replay: bool | None = None) -> ReportInput:
+    """The report input for checked choices, read as of their known_at (a stamp, `issued:N`,
+    or None: now, the stamp being this snapshot's moment, which the report then carries so
+    that `--known-at` that stamp prints it again byte for byte)."""
+    checked = dict(checked)
+    known_at = checked.pop("known_at")
+    if known_at is None:
+        # The snapshot starts with its first read; the stamp is taken after it, so nothing
+        # recorded by the stamp is missing from what this report reads.
+        sql.value("SELECT MAX(version) FROM schema_migration")
+        known_at, live = now_text(), True
+    else:
+        if known_at.startswith("issued:"):
+            from .issued import issued_stamp
+
+            known_at = issued_stamp(sql, int(known_at[7:]))
+        elif known_at > now_text():
+            # What is recorded until then would change the report: it could not be printed
+            # the same again.
+            from .clock import shown
+
+            raise UsageError(f"--known-at {shown(known_at)} is in the future; the report of "
+                             "the ledger as it stands now needs no --known-at")
+        live = False
+    if replay is None:
+        replay = not live
+    spec = resolve_spec(sql, known_at=known_at, live=live, replay=replay, **checked)
+    return load_report_input(sql, spec, monthly=monthly, live=live)
 
 
 @contextmanager

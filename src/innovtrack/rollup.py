@@ -111,7 +111,8 @@ class ReportSpec:
     red_margin: float = 30.0
     category: str | None = None
     region: str | None = None
-    known_at: str | None = None  # recorded-at stamp; None = everything known now
+    known_at: str | None = None  # the UTC stamp the ledger is read at (set by reportdata)
+    replay: bool = False  # asked for a past moment (--known-at): people-facing formats say so
     unit: str = "亿元"  # for the people-facing renderers only
     pace: str = "linear"  # the pace asked for: linear / seasonal / learned (SPEC §11)
 
@@ -591,8 +592,6 @@ def _notes(r: Report) -> list[str]:
                 else f"{int(spec.period_start[5:])}—{int(spec.as_of[5:])}月")
         notes.append(f"{span}尚无进度报送（最近一次报送为{_month_cn(r.latest_month)}），"
                      "本期完成为0。")
-    if spec.known_at:
-        notes.append(f"按{spec.known_at[:19]}（UTC）时账本所记数据生成，此后记录的报送和更正未计入。")
     return notes
 
 

@@ -1,7 +1,7 @@
 """Programme targets by year and scope: listing the targets in force and setting new ones.
 
-A target is never edited: `set` appends a row, and the latest row (highest id) per (year,
-category, sector) is the one in force, so the history of published figures is kept. A year
+A target is never edited: `set` appends a row, and the latest row set (by set_at, then id)
+per (year, category, sector) is the one in force, so the history of published figures is kept. A year
 without published targets is reported against the sum of the projects' plans instead.
 """
 
@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import programme
+from . import asof, programme
 from .db import Ledger, now_text
 from .errors import UsageError
 
-# The latest row per scope is in force; COALESCE makes NULL scopes ("all") compare equal.
-IN_FORCE_SQL = """
-    SELECT t.id, t.year, t.category, t.sector, t.amount, t.projects, t.source, t.set_at
-    FROM target t
-    WHERE t.id = (SELECT MAX(u.id) FROM target u WHERE u.year = t.year
-                  AND COALESCE(u.category, '') = COALESCE(t.category, '')
-                  AND COALESCE(u.sector, '') = COALESCE(t.sector, ''))
-"""
+
+def in_force_sql(known_at: str | None = None) -> str:
+    """The targets in force (by recorded time; as of :known_at when given), one per scope."""
+    return ("SELECT t.id, t.year, t.category, t.sector, t.amount, t.projects, t.source,"
+            f" t.set_at FROM {asof.targets(known_at)} t WHERE 1 = 1")
+
+
+IN_FORCE_SQL = in_force_sql()
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def list_targets(ledger: Ledger, year: int | None = None) -> TargetListing:
         rows.append({"year": t.year, "scope": t.label, "category": t.category,
                      "sector": t.sector, "target": t.amount, "projects": t.projects,
                      "plan": plan, "difference": plan - t.amount, "source": t.source,
-                     "set_at": t.set_at[:19]})
+                     "set_at": t.set_at})
     if year is not None and not targets:
         # No published targets: show what reports fall back to, the plan sums per scope.
         scopes: list[tuple[str | None, str | None]] = [(None, None)]

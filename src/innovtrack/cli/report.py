@@ -21,8 +21,16 @@ CategoryOption = Annotated[str | None, typer.Option(
 RegionOption = Annotated[str | None, typer.Option(help="Only this region: 西宁市, 海西州, 省直 …")]
 KnownAtOption = Annotated[str | None, typer.Option(
     "--known-at", metavar="TIMESTAMP",
-    help="Report the ledger as it stood then (UTC; a date alone means the end of that day): "
-         "entries recorded later, corrections included, are ignored.")]
+    help="Report the ledger exactly as recorded then (Beijing time unless $INNOVTRACK_TZ or "
+         "the stamp says otherwise; a date alone means the end of that day; issued:N is the "
+         "moment issued report N was computed at): projects, plans, withdrawals, targets, "
+         "entries and corrections recorded later are left out.")]
+IssueOption = Annotated[bool, typer.Option(
+    "--issue", help="Record this report as issued (sent): kind, period, options, stamp, who, "
+                    "sha256 of its JSON; `report issued` lists them.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="With --issue: to whom, why.")]
+IssuedOption = Annotated[int | None, typer.Option(
+    "--issued", metavar="N", help="Print issued report N again, exactly as it was sent.")]
 
 
 class Pace(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
@@ -38,14 +46,35 @@ PaceOption = Annotated[Pace, typer.Option(
                    "earlier years).")]
 
 
-def _run(kind: str, db, fmt: Format, output, unit: Unit, **choices) -> None:
+def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
+         note: str | None = None, issued: int | None = None, **choices) -> None:
     from ..render.output import notice
     from ..render.report import NEEDS_MONTHLY, emit_report
-    from ..reportdata import build_report
 
-    report = build_report(db, kind=kind, unit=unit.value,
-                          monthly=fmt.value in NEEDS_MONTHLY, **choices)
-    emit_report(report, fmt.value, output)
+    monthly = fmt.value in NEEDS_MONTHLY
+    if (note and not issue) or (issue and choices.get("known_at")):
+        from ..errors import UsageError
+
+        raise UsageError("--note goes with --issue" if not issue else "--issue records a "
+                         "report computed now; it cannot be combined with --known-at "
+                         "(reprint an issued one with --issued N)")
+    if issued is not None:
+        from ..render.issued import emit_reprint
+
+        emit_reprint(db, issued, kind, fmt.value, output, monthly=monthly, issue=issue,
+                     **choices)
+    else:
+        from ..reportdata import build_report
+
+        report = build_report(db, kind=kind, unit=unit.value, monthly=monthly, **choices)
+        emit_report(report, fmt.value, output)  # first: a report that cannot be written
+        if issue:                                # is not recorded as sent
+            from ..clock import shown
+            from ..issued import issue as record_issue
+
+            record = record_issue(db, report, note=note)
+            notice(f"issued report #{record.id}: {record.kind} {record.period}, computed at "
+                   f"{shown(record.known_at)}, sha256 {record.sha256[:16]}…")
     if output:
         notice(f"wrote {output}")
 
@@ -62,6 +91,9 @@ def quarterly_command(
     region: RegionOption = None,
     known_at: KnownAtOption = None,
     pace: PaceOption = Pace.linear,
+    issue: IssueOption = False,
+    note: NoteOption = None,
+    issued: IssuedOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -73,11 +105,13 @@ def quarterly_command(
     projects with reasons, problems awaiting coordination, and the narrative paragraph.
     --format text prints the narrative alone; xlsx writes a workbook (needs --output).
 
+    --issue records the report as sent; --issued N prints a sent one again, exactly.
+
     Example: innovtrack report quarterly --year 2016 --quarter 2 --format xlsx -o 2016Q2.xlsx
     """
     _run("quarterly", db, format, output, unit, year=year, quarter=quarter,
          yellow_margin=yellow_margin, red_margin=red_margin, category=category, region=region,
-         known_at=known_at, pace=pace.value)
+         known_at=known_at, pace=pace.value, issue=issue, note=note, issued=issued)
 
 
 @app.command("monthly")
@@ -90,6 +124,9 @@ def monthly_command(
     region: RegionOption = None,
     known_at: KnownAtOption = None,
     pace: PaceOption = Pace.linear,
+    issue: IssueOption = False,
+    note: NoteOption = None,
+    issued: IssuedOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
@@ -97,11 +134,13 @@ def monthly_command(
 ) -> None:
     """The monthly roll-up, with the projects that have not reported for the month.
 
+    --issue records the report as sent; --issued N prints a sent one again, exactly.
+
     Example: innovtrack report monthly --month 2016-05 --pace seasonal
     """
     _run("monthly", db, format, output, unit, month=month, yellow_margin=yellow_margin,
          red_margin=red_margin, category=category, region=region, known_at=known_at,
-         pace=pace.value)
+         pace=pace.value, issue=issue, note=note, issued=issued)
 
 
 @app.command("lagging")
@@ -129,3 +168,54 @@ def lagging_command(
     _run("lagging", db, format, output, unit, month=as_of, yellow_margin=yellow_margin,
          red_margin=red_margin, category=category, region=region, known_at=known_at,
          pace=pace.value)
+
+
+@app.command("issued")
+def issued_command(
+    kind: Annotated[str | None, typer.Option(help="Only quarterly or monthly reports.")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """The reports recorded as issued (--issue), oldest first: number, kind, period, the stamp
+    each was computed at, when and by whom it was issued, the note and its JSON's sha256.
+
+    Example: innovtrack report issued --format json
+    """
+    from ..issued import list_issued
+    from ..render.issued import emit_listing
+    from .common import listing_format
+
+    emit_listing(list_issued(db, kind=kind), listing_format(format), output)
+
+
+@app.command("diff")
+def diff_command(
+    year: Annotated[int | None, typer.Option(help="Year of the report compared.")] = None,
+    quarter: Annotated[int | None, typer.Option(help="Quarter 1-4 (a quarterly report).")]
+    = None,
+    month: Annotated[str | None, typer.Option(help="Month as 2016-05 (a monthly report).")]
+    = None,
+    start: Annotated[str | None, typer.Option(
+        "--from", metavar="MOMENT",
+        help="issued:N, a time (Beijing time unless it says otherwise) or now "
+             "(default: the latest issued report of the period).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="MOMENT",
+                                            help="issued:N, a time or now (default now).")]
+    = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """What changed in a report between two moments: the group figures that moved (old, new,
+    change), the entries recorded between (late reports, corrections with reason and who),
+    projects added, changed and withdrawn, targets set, lagging projects that entered or left.
+
+    Example: innovtrack report diff --year 2016 --quarter 2 --from issued:1 --to now
+    """
+    from ..diff import build_diff
+    from ..render.diff import emit_diff
+
+    emit_diff(build_diff(db, year=year, quarter=quarter, month=month, start=start, end=end),
+              format.value, unit.value, output)

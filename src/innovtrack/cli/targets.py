@@ -26,7 +26,8 @@ def _columns():
 
     return [Column("year", "年度"), Column("scope", "范围"), Column("target", "目标投资", "money"),
             Column("projects", "项目数"), Column("plan", "项目计划合计", "money"),
-            Column("difference", "差额", "money"), Column("source", "来源")]
+            Column("difference", "差额", "money"), Column("source", "来源"),
+            Column("set_at", "设定时间", "time")]
 
 
 @app.command("list")

@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import Protocol
 
 from .. import programme
+from ..clock import shown
 from ..errors import Problem, Rejected
 from ..money import UNITS, fast_to_yuan, fmt
 from . import values
@@ -496,7 +497,7 @@ class ProgressChecker:
                 old = ms.existing.get(pid)
                 if old is not None and not corrections:
                     problem(number, "code", f"{view.code(pid)} {ms.label} is already recorded "
-                                            f"({wan(old[1])}, from {old[6]} at {old[7][:16]}); "
+                                            f"({wan(old[1])}, from {old[6]} at {shown(old[7], seconds=False)}); "
                                             "to change it use `innovtrack progress correct` or "
                                             "`progress import --corrections`")
                     return None

@@ -70,8 +70,10 @@ def title(report) -> str:
     else:
         what = f"{int(spec.as_of[5:7])}月推进情况"
     head = f"{subject}{spec.year}年{what}（截至{spec.year}年{int(spec.as_of[5:7])}月底）"
-    if spec.known_at:
-        head += f"〔按{spec.known_at[:16]} UTC时所记数据〕"
+    if spec.replay and spec.known_at:
+        from ..clock import shown, zone_label
+
+        head += f"〔按{shown(spec.known_at, seconds=False)}（{zone_label()}）时账本所记数据，此后的报送和更正未计入〕"
     return head
 
 

@@ -20,6 +20,11 @@ MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd
               "actual_period", "cumulative", "difference", "old_amount"}
 
 
+# Recorded-at stamps: stored UTC, shown in the users' zone (clock.zone), in full in JSON/CSV.
+TIME_KEYS = {"recorded_at", "old_recorded_at", "set_at", "changed_at", "imported_at",
+             "issued_at", "known_at"}
+
+
 def is_money(key: str) -> bool:
     return key in MONEY_KEYS or key.startswith("plan_")
 
@@ -48,11 +53,17 @@ def _label(kind: str, value) -> str:
         case "bool":
             return "是" if value else ""
         case "time":  # recorded-at stamps: to the minute on screen, in full in JSON/CSV
-            return str(value)[:16]
+            from ..clock import shown
+
+            return shown(str(value), seconds=False)
     return str(value)
 
 
 def json_value(key: str, value):
+    if key in TIME_KEYS and isinstance(value, str):
+        from ..clock import exact
+
+        return exact(value)
     return to_unit(value, "万元") if is_money(key) and isinstance(value, int) else value
 
 

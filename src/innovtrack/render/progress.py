@@ -4,6 +4,7 @@ and `import` print on stderr about what they recorded."""
 from __future__ import annotations
 
 from .. import programme
+from ..clock import shown
 from .listing import Column
 
 _SHOWN_MISSING = 20
@@ -37,7 +38,7 @@ def entry_lines(verb: str, result) -> list[str]:
     lines = [line]
     if result.supersedes is not None:
         old = result.supersedes
-        lines.append(f"  supersedes the entry of {old['recorded_at'][:19]} by "
+        lines.append(f"  supersedes the entry of {shown(old['recorded_at'])} by "
                      f"{old['reported_by'] or '?'} ({old['source']}): 本月 {_wan(old['amount'])}"
                      f"; reason: {e.get('reason') or ''}")
     return lines + [f"warning: {w}" for w in result.warnings]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import programme
+from ..clock import shown
 from ..money import fmt, to_unit
 from .listing import is_money, json_value
 from .output import print_rich, write_text
@@ -163,15 +164,16 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
             t.add_column(head, justify="right" if "（" in head else "left")
         for c in p["corrections"]:
             t.add_row(c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
-                      f"{c['old_reported_by'] or ''} {c['old_recorded_at'][:16]}",
-                      c["recorded_at"][:16], c["reported_by"] or "", c["reason"] or "")
+                      f"{c['old_reported_by'] or ''} {shown(c['old_recorded_at'], seconds=False)}",
+                      shown(c["recorded_at"], seconds=False), c["reported_by"] or "",
+                      c["reason"] or "")
         parts.append(t)
     if p["history"]:
         t = Table(title="变更记录", header_style="bold")
         for head in ("时间", "字段", "原值", "新值"):
             t.add_column(head)
         for h in p["history"]:
-            t.add_row(h["changed_at"][:19], field_label(h["field"]),
+            t.add_row(shown(h["changed_at"]), field_label(h["field"]),
                       history_value(h["field"], h["old_value"]),
                       history_value(h["field"], h["new_value"]))
         parts.append(t)

@@ -11,6 +11,7 @@ import io
 import json
 
 from .. import programme
+from ..clock import exact
 from ..money import fmt, to_unit
 from ..rollup import GroupRow, ProjectLine, Report
 from .labels import (
@@ -96,7 +97,7 @@ def report_dict(report: Report) -> dict:
         "unit": "万元",
         "yellow_margin": spec.yellow_margin, "red_margin": spec.red_margin,
         "filters": {"category": spec.category, "region": spec.region},
-        "known_at": spec.known_at, "targets_published": report.targets_published,
+        "known_at": exact(spec.known_at), "targets_published": report.targets_published,
         "total": group_dict(report.total),
         "by_category": [group_dict(r) for r in report.by_category],
         "by_sector": [group_dict(r) for r in report.by_sector],
