@@ -174,6 +174,51 @@ def _m2_programme(conn: Connection) -> None:
         )
 
 
+# Supervision (SPEC §9): procedure statements are append-only like entries; a problem's only
+# update is its resolution (销号), set once, like an entry's superseded_by.
+_V3 = [
+    """CREATE TABLE procedure_change (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        procedure TEXT NOT NULL,
+        state TEXT NOT NULL,
+        month TEXT NOT NULL,
+        done_month TEXT,
+        recorded_at TEXT NOT NULL,
+        source TEXT,
+        recorded_by TEXT
+    )""",
+    "CREATE INDEX procedure_change_project ON procedure_change(project_id, procedure, month)",
+    """CREATE TABLE problem (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        text TEXT NOT NULL,
+        text_key TEXT NOT NULL,
+        raised_month TEXT NOT NULL,
+        unit TEXT,
+        due_month TEXT NOT NULL,
+        source TEXT,
+        raised_by TEXT,
+        recorded_at TEXT NOT NULL,
+        resolved_month TEXT,
+        resolution TEXT,
+        resolved_by TEXT,
+        resolved_at TEXT
+    )""",
+    "CREATE INDEX problem_project ON problem(project_id, text_key)",
+    "CREATE INDEX problem_raised ON problem(raised_month)",
+]
+
+
+def _m3_supervision(conn: Connection) -> None:
+    """The procedure and problem tables; the problems that existing entries already state
+    become the ledger's first problems (by the same rule an import applies)."""
+    _ddl(conn, _V3)
+    from .supervision import problems_from_entries
+
+    problems_from_entries(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -184,6 +229,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
+    Migration(3, "supervision", _m3_supervision),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -19,7 +19,15 @@ from datetime import UTC, datetime, timedelta
 from . import programme
 from .db import DriverReader, read_driver
 from .errors import UsageError
-from .rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up
+from .rollup import (
+    Earlier,
+    ProblemFact,
+    ProcedureFact,
+    ReportInput,
+    ReportSpec,
+    TargetFact,
+    roll_up,
+)
 from .targets import IN_FORCE_SQL
 
 _NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
@@ -184,8 +192,31 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         sums = {pid: (int(a), int(b)) for pid, (a, b) in sums.items()}
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
+    problems, procedures = _supervision_rows(sql, spec, where, params)
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
-                       targets=targets, monthly=series, latest_month=latest)
+                       targets=targets, monthly=series, latest_month=latest,
+                       problems=problems, procedures=procedures)
+
+
+def _supervision_rows(sql: _Sql, spec: ReportSpec, where: str, params: dict):
+    """The problems raised by M and the procedure statements of new projects up to M (SPEC
+    §9), each as known at --known-at: a resolution recorded later has not happened."""
+    known = spec.known_at is not None
+    resolved = ("CASE WHEN q.resolved_at <= :known_at THEN q.resolved_month END" if known
+                else "q.resolved_month")
+    problems = [ProblemFact(*r) for r in sql.rows(
+        f"SELECT q.id, q.project_id, q.text, q.raised_month, q.unit, q.due_month, {resolved}"
+        " FROM problem q JOIN project p ON p.id = q.project_id"
+        f" WHERE q.raised_month <= :m AND {where}"
+        + (" AND q.recorded_at <= :known_at" if known else "")
+        + " ORDER BY q.raised_month, q.id", params)]
+    procedures = [ProcedureFact(*r) for r in sql.rows(
+        "SELECT c.project_id, c.procedure, c.month, c.state, c.done_month"
+        " FROM procedure_change c JOIN project p ON p.id = c.project_id"
+        f" WHERE p.stage = 'new' AND c.month <= :m AND {where}"
+        + (" AND c.recorded_at <= :known_at" if known else "")
+        + " ORDER BY c.month, c.recorded_at, c.id", params)]
+    return problems, procedures
 
 
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:

@@ -1,0 +1,563 @@
+"""Supervision (督查落实, SPEC §9): the procedures of new projects and the problem ledger.
+
+Procedures (前期手续) are statements, append-only like entries: "in month M, procedure P of
+project X is pending / in progress / done (in month D)"; the latest statement by month wins.
+Problems (问题台账) are raised by 存在问题 cells and `problems add`, matched across months by
+project and normalised text, and resolved once (销号). Monthly files feed both through
+FileSupervision, which reads its own columns beside the progress checker and writes in the
+import's transaction. The pure rules (open, overdue, age) live in rollup.py with the report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from .errors import NotFound, Problem, Rejected
+from .ingest import values
+from .rollup import age_months, is_open, is_overdue, next_month
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from .db import Ledger
+
+
+# --- the seven procedures and their states ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    name: str  # as reports name it
+    aliases: tuple[str, ...]  # headers of monthly-file columns
+
+
+PROCEDURES: tuple[Procedure, ...] = (
+    Procedure("approval", "立项", ("立项", "立项手续", "项目立项", "立项（备案/核准/审批）",
+                                 "立项(备案/核准/审批)", "备案核准", "核准备案", "备案/核准/审批",
+                                 "approval")),
+    Procedure("land", "用地", ("用地", "用地手续", "土地", "土地手续", "用地审批", "土地审批",
+                             "用地预审", "land")),
+    Procedure("planning", "规划", ("规划", "规划手续", "规划许可", "规划选址", "planning")),
+    Procedure("eia", "环评", ("环评", "环评手续", "环评批复", "环境影响评价", "eia")),
+    Procedure("design", "设计", ("设计", "初步设计", "设计手续", "施工图设计", "design")),
+    Procedure("tender", "招标", ("招标", "招投标", "招标手续", "tender")),
+    Procedure("permit", "施工许可", ("施工许可", "施工许可证", "施工许可手续", "permit")),
+)
+PROCEDURE_CODES = tuple(p.code for p in PROCEDURES)
+PROCEDURE_NAMES = {p.code: p.name for p in PROCEDURES}
+
+STATES = {"pending": "未办", "in_progress": "办理中", "done": "已办结"}
+_STATE_WORDS = {
+    "done": ("已办结", "已完成", "已取得", "已批复", "已办理", "已核准", "已备案", "已审批",
+             "已批准", "已获批", "已签订", "已招标", "完成", "办结", "done", "√", "✓", "✔"),
+    "in_progress": ("办理中", "正在办理", "在办", "进行中", "正在进行", "正在办", "in_progress",
+                    "in progress"),
+    "pending": ("未办", "未启动", "未办理", "未开展", "未开始", "未取得", "pending", "无", "×"),
+}
+_WORD_STATE = {unicodedata.normalize("NFKC", w).lower(): s
+               for s, words in _STATE_WORDS.items() for w in words}
+_MONTH_INSIDE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?|\s*月)?")
+
+
+class Statement(NamedTuple):
+    """One procedure's state as a file row or a command states it."""
+
+    state: str  # pending / in_progress / done
+    done_month: str | None
+
+
+def read_procedure(cell: object, month: str) -> Statement | None:
+    """A procedure cell as offices write it, stated in `month`: None for an empty cell (it
+    says nothing new); raises CellError for anything else that is not a state.
+
+    已办结 / 已完成 / 已取得 / 已批复 / √ → done in `month`; a date or month (2016-04, 2016年4月,
+    已批复（2016.4）) → done then; 办理中 / 正在办理 → in progress; 未办 / 未启动 → pending.
+    """
+    text = values.text(cell)
+    if not text or text in values.EMPTY_MARKS - {"×"}:
+        return None
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    state = _WORD_STATE.get(key)
+    if state is not None:
+        return Statement(state, month if state == "done" else None)
+    try:
+        done = values.month(cell)
+    except values.CellError:
+        done = None
+        found = _MONTH_INSIDE.search(key)
+        rest = _MONTH_INSIDE.sub("", key).strip("()（）:：,，;；") if found else ""
+        if found and (not rest or _WORD_STATE.get(rest) == "done"):
+            done = values.month(found.group())
+    if done is None:
+        raise values.CellError(
+            f"unknown procedure state {text!r} (write 已办结, 办理中 or 未办, or the month it "
+            "was done: 2016-04)")
+    if done > month:
+        raise values.CellError(f"done in {done}, after the report's month {month}")
+    return Statement("done", done)
+
+
+# --- problems: what counts as the same one --------------------------------------------------
+
+_NO_PROBLEM = frozenset({"无", "暂无", "没有", "无问题", "暂无问题", "没有问题", "无困难",
+                         "无。", "none", "nil", "n/a", "na"}) | values.EMPTY_MARKS
+_TRIM = "。．.；;，,！!、 "
+
+
+def problem_key(text: str | None) -> str:
+    """The text two reports of the same problem share: NFKC, no spaces, no closing
+    punctuation, case folded. '' for an empty cell or 无, which raise and resolve nothing."""
+    if not text:
+        return ""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold().strip(_TRIM)
+    return "" if not key or key in _NO_PROBLEM else key
+
+
+class Sighting(NamedTuple):
+    """A problem stated for a project in a month (a 存在问题 cell, `progress add --problem`,
+    `problems add`), with the unit and due month the statement gives, if any."""
+
+    project_id: int
+    month: str
+    text: str
+    unit: str | None = None
+    due: str | None = None
+
+
+def _project_units(conn: Connection, pids: Iterable[int]) -> dict[int, str | None]:
+    ids = sorted(set(pids))
+    out: dict[int, str | None] = {}
+    for i in range(0, len(ids), 1000):
+        chunk = ", ".join(str(int(p)) for p in ids[i:i + 1000])
+        out.update(conn.exec_driver_sql(
+            f"SELECT id, responsible_unit FROM project WHERE id IN ({chunk})").all())
+    return out
+
+
+def raise_problems(conn: Connection, sightings: Iterable[Sighting], *, stamp: str,
+                   source: str | None, by: str | None,
+                   stamps: Iterable[str] | None = None) -> list[int]:
+    """Record sightings in the problem ledger; returns the ids of the problems they raised.
+
+    A sighting is the same problem as one of its project with the same normalised text that
+    is still open at the sighting's month (or resolved only in a later month); otherwise it
+    raises a new problem in its month, due when it says or else the month after, to be
+    solved by the unit it names or else the project's 责任单位.
+    """
+    from sqlalchemy import text
+
+    items = [(s, st) for s, st in zip(sightings, stamps or _repeat(stamp), strict=False)
+             if problem_key(s.text)]
+    if not items:
+        return []
+    items.sort(key=lambda x: (x[0].month, x[1]))
+    pids = {s.project_id for s, _ in items}
+    known: dict[tuple[int, str], list[str | None]] = {}  # (pid, key) -> resolved months
+    ids = sorted(pids)
+    for i in range(0, len(ids), 1000):
+        chunk = ", ".join(str(int(p)) for p in ids[i:i + 1000])
+        for pid, key, resolved in conn.exec_driver_sql(
+                f"SELECT project_id, text_key, resolved_month FROM problem"
+                f" WHERE project_id IN ({chunk})"):
+            known.setdefault((pid, key), []).append(resolved)
+    units = _project_units(conn, pids)
+    new = []
+    for s, recorded in items:
+        key = problem_key(s.text)
+        resolved = known.setdefault((s.project_id, key), [])
+        if any(r is None or r >= s.month for r in resolved):
+            continue  # the same problem, reported again
+        resolved.append(None)
+        pid = conn.execute(text(
+            "INSERT INTO problem (project_id, text, text_key, raised_month, unit, due_month,"
+            " source, raised_by, recorded_at) VALUES (:p, :t, :k, :m, :u, :d, :s, :b, :r)"
+            " RETURNING id"),
+            {"p": s.project_id, "t": s.text.strip(), "k": key, "m": s.month,
+             "u": s.unit or units.get(s.project_id), "d": s.due or next_month(s.month),
+             "s": source, "b": by, "r": recorded}).scalar_one()
+        new.append(pid)
+    return new
+
+
+def _repeat(value: str) -> Iterator[str]:
+    while True:
+        yield value
+
+
+def problems_from_entries(conn: Connection) -> int:
+    """The problems the effective entries already state (the schema migration that brings in
+    the problem ledger runs this once), each recorded when its first entry was."""
+    rows = conn.exec_driver_sql(
+        "SELECT project_id, month, problem, recorded_at, source FROM progress_entry"
+        " WHERE superseded_by IS NULL AND problem IS NOT NULL ORDER BY month, id").all()
+    sightings = [Sighting(pid, month, problem) for pid, month, problem, _, _ in rows]
+    return len(raise_problems(conn, sightings, stamp="", source="entries", by=None,
+                              stamps=[r[3] for r in rows]))
+
+
+# --- procedures: writing statements ----------------------------------------------------------
+
+
+class ProcedureRow(NamedTuple):
+    project_id: int
+    procedure: str
+    month: str
+    statement: Statement
+
+
+def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: str,
+                      source: str | None, by: str | None) -> int:
+    """Append the statements that change what the ledger says at their month (a file stating
+    已办结 every month adds one row, not twelve); returns how many were written."""
+    from sqlalchemy import text
+
+    rows = sorted(rows, key=lambda r: r.month)
+    if not rows:
+        return 0
+    history: dict[tuple[int, str], list[tuple[str, str, str | None]]] = {}
+    ids = sorted({r.project_id for r in rows})
+    for i in range(0, len(ids), 1000):
+        chunk = ", ".join(str(int(p)) for p in ids[i:i + 1000])
+        for pid, proc, month, state, done in conn.exec_driver_sql(
+                "SELECT project_id, procedure, month, state, done_month FROM procedure_change"
+                f" WHERE project_id IN ({chunk}) ORDER BY month, recorded_at, id"):
+            history.setdefault((pid, proc), []).append((month, state, done))
+    written = 0
+    for r in rows:
+        past = history.setdefault((r.project_id, r.procedure), [])
+        before = [h for h in past if h[0] <= r.month]
+        current = (before[-1][1], before[-1][2]) if before else ("pending", None)
+        if current == tuple(r.statement):
+            continue
+        conn.execute(text(
+            "INSERT INTO procedure_change (project_id, procedure, state, month, done_month,"
+            " recorded_at, source, recorded_by) VALUES (:p, :c, :s, :m, :d, :t, :src, :b)"),
+            {"p": r.project_id, "c": r.procedure, "s": r.statement.state, "m": r.month,
+             "d": r.statement.done_month, "t": stamp, "src": source, "b": by})
+        past.append((r.month, r.statement.state, r.statement.done_month))
+        past.sort(key=lambda h: h[0])
+        written += 1
+    return written
+
+
+def procedures_at(rows: Iterable[tuple[str, str, str, str | None]], as_of: str
+                  ) -> dict[str, Statement]:
+    """A project's procedures at a month from its statements (procedure, month, state,
+    done month) in recorded order: the latest statement of a month <= as_of wins."""
+    latest: dict[str, tuple[str, Statement]] = {}
+    for proc, month, state, done in rows:
+        if month > as_of:
+            continue
+        prior = latest.get(proc)
+        if prior is None or month >= prior[0]:
+            latest[proc] = (month, Statement(state, done))
+    return {proc: st for proc, (_, st) in latest.items()}
+
+
+# --- the columns of a monthly file ----------------------------------------------------------
+
+SUPERVISION_FIELDS = ("problem_unit", "due", *PROCEDURE_CODES)
+
+
+class FileSupervision:
+    """The supervision columns of one monthly file: kept while the progress checker streams
+    the rows, checked after it (problems reported through its `problem`), written in the
+    import's transaction."""
+
+    def __init__(self, index: dict[str, int], month: str | None):
+        self.index = index
+        self.month = month
+        self.fields = [f for f in ("problem", *SUPERVISION_FIELDS) if f in index]
+        self.kept: list[tuple[int | None, object, object, dict[str, object]]] = []
+        self.sightings: list[Sighting] = []
+        self.statements: list[ProcedureRow] = []
+
+    @property
+    def active(self) -> bool:
+        return bool(self.fields)
+
+    def tee(self, rows: Iterable[tuple[int | None, list]]) -> Iterator[tuple[int | None, list]]:
+        """The rows unchanged; those with a supervision cell filled are kept (a million-row
+        file keeps only the few that state a problem or a procedure)."""
+        positions = [(f, self.index[f]) for f in self.fields]
+        ci, mi = self.index.get("code"), self.index.get("month")
+        kept = self.kept
+        for number, cells in rows:
+            n = len(cells)
+            filled = {f: cells[i] for f, i in positions if i < n and cells[i] not in (None, "")}
+            if filled:
+                kept.append((number, cells[ci] if ci is not None and ci < n else None,
+                             cells[mi] if mi is not None and mi < n else None, filled))
+            yield number, cells
+
+    def check(self, ids: dict[str, int], problem: Callable[[int | None, str, str], None]
+              ) -> None:
+        """Read the kept cells; report what cannot be read. Rows whose code or month the
+        checker already rejects are left to it."""
+        for number, code, month_cell, cells in self.kept:
+            code_text = values.text(code)
+            pid = ids.get(code_text)
+            if pid is None:
+                pid = ids.get(unicodedata.normalize("NFKC", code_text).strip())
+            try:
+                month = self.month or values.month(month_cell)
+            except values.CellError:
+                continue
+            if pid is None:
+                continue
+            for proc in PROCEDURE_CODES:
+                if proc in cells:
+                    try:
+                        st = read_procedure(cells[proc], month)
+                    except values.CellError as exc:
+                        problem(number, proc, str(exc))
+                        continue
+                    if st is not None:
+                        self.statements.append(ProcedureRow(pid, proc, month, st))
+            due = None
+            if "due" in cells:
+                try:
+                    due = values.month(cells["due"])
+                except values.CellError as exc:
+                    problem(number, "due", str(exc))
+                    continue
+                if due < month:
+                    problem(number, "due", f"due {due} is before the month {month} the problem "
+                                           "is raised in")
+                    continue
+            text = values.text(cells.get("problem"))
+            if problem_key(text):
+                unit = values.text(cells.get("problem_unit")) or None
+                self.sightings.append(Sighting(pid, month, text, unit, due))
+
+    def write(self, conn: Connection, *, stamp: str, source: str, by: str | None) -> None:
+        record_procedures(conn, self.statements, stamp=stamp, source=source, by=by)
+        raise_problems(conn, self.sightings, stamp=stamp, source=source, by=by)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _project_id(conn: Connection, code: str) -> int:
+    from sqlalchemy import text
+
+    pid = conn.execute(text("SELECT id FROM project WHERE code = :c"), {"c": code}).scalar()
+    if pid is None:
+        from .ingest.progress import nearest_codes
+
+        codes = [c for (c,) in conn.exec_driver_sql("SELECT code FROM project")]
+        near = nearest_codes(code, codes)
+        raise NotFound(f"no project {code!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
+    return pid
+
+
+def _month_option(command: str, option: str, value: str | None,
+                  problems: list[Problem]) -> str | None:
+    if value is None:
+        return None
+    try:
+        return values.month(value)
+    except values.CellError as exc:
+        problems.append(Problem(command, None, option, str(exc)))
+        return None
+
+
+@dataclass
+class ProcedureSet:
+    code: str
+    month: str
+    states: dict[str, Statement]
+    written: int
+
+
+def set_procedures(ledger: Ledger, code: str, month: str, states: dict[str, str], *,
+                   by: str | None = None) -> ProcedureSet:
+    """`procedures set CODE --eia done --month 2016-04`: state procedures in a month (values
+    as a monthly file writes them: done/已办结, in_progress/办理中, pending/未办, a month)."""
+    from .db import now_text
+
+    cmd = "procedures set"
+    problems: list[Problem] = []
+    label = _month_option(cmd, "--month", month, problems)
+    given = {p: v for p, v in states.items() if v is not None}
+    if not given:
+        problems.append(Problem(cmd, None, None, "name at least one procedure: "
+                                + ", ".join(f"--{p}" for p in PROCEDURE_CODES)))
+    read: dict[str, Statement] = {}
+    for proc, value in given.items():
+        key = value.strip().lower().replace("-", "_")
+        try:
+            st = (Statement(key, label if key == "done" else None) if key in STATES
+                  else read_procedure(value, label or "9999-12"))
+        except values.CellError as exc:
+            problems.append(Problem(cmd, None, f"--{proc}", str(exc)))
+            continue
+        if st is None:
+            problems.append(Problem(cmd, None, f"--{proc}", "empty value"))
+        else:
+            read[proc] = st
+    if problems:
+        raise Rejected(problems)
+    from .ledger import current_user
+
+    with ledger.write() as conn:
+        pid = _project_id(conn, code)
+        written = record_procedures(conn, [ProcedureRow(pid, p, label, st) for p, st in
+                                           read.items()], stamp=now_text(), source="cli",
+                                    by=by or current_user())
+    return ProcedureSet(code, label, read, written)
+
+
+def add_problem(ledger: Ledger, code: str, text: str, *, month: str | None = None,
+                unit: str | None = None, due: str | None = None,
+                by: str | None = None) -> dict:
+    """`problems add CODE --text TEXT [--unit U] [--due YYYY-MM] [--month M]`: raise a problem
+    (in this month unless --month says otherwise). The same open problem is not raised twice."""
+    from .db import now_text
+    from .ledger import current_user
+    from .progress import this_month
+
+    cmd = "problems add"
+    problems: list[Problem] = []
+    label = _month_option(cmd, "--month", month, problems) if month else this_month()
+    due_label = _month_option(cmd, "--due", due, problems)
+    if not problem_key(text):
+        problems.append(Problem(cmd, None, "--text", "required value missing (无 is no problem)"))
+    if label and due_label and due_label < label:
+        problems.append(Problem(cmd, None, "--due", f"due {due_label} is before the month "
+                                                    f"{label} the problem is raised in"))
+    if problems:
+        raise Rejected(problems)
+    with ledger.write() as conn:
+        pid = _project_id(conn, code)
+        new = raise_problems(conn, [Sighting(pid, label, text, (unit or "").strip() or None,
+                                             due_label)],
+                             stamp=now_text(), source="cli", by=by or current_user())
+        if not new:
+            raise Rejected([Problem(cmd, None, "--text", f"{code} already has this problem open "
+                                    "in the ledger (`innovtrack problems list` shows it)")])
+        return _problem_rows(conn, f"p.id = {int(new[0])}", {})[0]
+
+
+def resolve_problem(ledger: Ledger, problem_id: int, month: str, note: str, *,
+                    by: str | None = None) -> dict:
+    """`problems resolve ID --month M --note TEXT` (销号): close an open problem in a month."""
+    from sqlalchemy import text
+
+    from .db import now_text
+    from .ledger import current_user
+
+    cmd = "problems resolve"
+    problems: list[Problem] = []
+    label = _month_option(cmd, "--month", month, problems)
+    if not (note or "").strip():
+        problems.append(Problem(cmd, None, "--note", "required value missing (how it was "
+                                                     "solved)"))
+    if problems:
+        raise Rejected(problems)
+    with ledger.write() as conn:
+        row = conn.execute(text("SELECT raised_month, resolved_month, resolution FROM problem"
+                                " WHERE id = :i"), {"i": problem_id}).first()
+        if row is None:
+            raise Rejected([Problem(cmd, None, "ID", f"no problem #{problem_id} in the ledger "
+                                    "(`innovtrack problems list` shows their ids)")])
+        raised, resolved, resolution = row
+        if resolved is not None:
+            problems.append(Problem(cmd, None, "ID", f"problem #{problem_id} was already "
+                                    f"resolved in {resolved} ({resolution})"))
+        elif label < raised:
+            problems.append(Problem(cmd, None, "--month", f"{label} is before the problem was "
+                                    f"raised ({raised})"))
+        if problems:
+            raise Rejected(problems)
+        done = conn.execute(text(
+            "UPDATE problem SET resolved_month = :m, resolution = :n, resolved_by = :b,"
+            " resolved_at = :t WHERE id = :i AND resolved_month IS NULL"),
+            {"m": label, "n": note.strip(), "b": by or current_user(), "t": now_text(),
+             "i": problem_id}).rowcount
+        if done != 1:
+            raise Rejected([Problem(cmd, None, "ID", f"problem #{problem_id} was resolved by "
+                                    "someone else at the same time")])
+        return _problem_rows(conn, f"p.id = {int(problem_id)}", {})[0]
+
+
+# --- listing ----------------------------------------------------------------------------------
+
+_PROBLEM_SELECT = (
+    "SELECT p.id, j.code, j.name, j.region, p.text, p.raised_month, p.unit, p.due_month,"
+    " p.resolved_month, p.resolution, p.source, p.recorded_at, p.resolved_at"
+    " FROM problem p JOIN project j ON j.id = p.project_id")
+
+
+def _problem_rows(conn: Connection, where: str, params: dict,
+                  as_of: str | None = None) -> list[dict]:
+    from sqlalchemy import text
+
+    out = []
+    for (pid, code, name, region, body, raised, unit, due, resolved, resolution, source,
+         recorded_at, _resolved_at) in conn.execute(
+            text(f"{_PROBLEM_SELECT} WHERE {where} ORDER BY p.raised_month, j.code, p.id"),
+            params):
+        at = as_of or max(raised, resolved or raised)
+        still = is_open(raised, resolved, at)
+        out.append({"id": pid, "code": code, "name": name, "region": region, "text": body,
+                    "raised_month": raised, "unit": unit, "due_month": due,
+                    "state": "open" if still else "resolved",
+                    "resolved_month": None if still else resolved,
+                    "resolution": None if still else resolution,
+                    "age_months": age_months(raised, at) if still else None,
+                    "overdue": still and is_overdue(due, at),
+                    "source": source, "recorded_at": recorded_at})
+    return out
+
+
+@dataclass
+class ProblemFilter:
+    open_only: bool = False
+    unit: str | None = None
+    overdue: bool = False
+    as_of: str | None = None
+    code: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def list_problems(ledger: Ledger, flt: ProblemFilter) -> tuple[str, list[dict]]:
+    """(as-of month, problems raised by it) with their state at that month, filtered.
+
+    The as-of month defaults to the latest month the ledger has an entry or a problem for.
+    --unit matches any unit a problem names (甲局、乙委 is both's).
+    """
+    from .rollup import unit_names
+
+    problems: list[Problem] = []
+    as_of = _month_option("problems list", "--as-of", flt.as_of, problems)
+    if problems:
+        raise Rejected(problems)
+    with ledger.read() as conn:
+        if as_of is None:
+            as_of = conn.exec_driver_sql(
+                "SELECT MAX(m) FROM (SELECT MAX(month) AS m FROM progress_entry"
+                " WHERE superseded_by IS NULL UNION ALL SELECT MAX(raised_month) FROM problem)"
+                " x").scalar()
+        if as_of is None:
+            from .progress import this_month
+
+            as_of = this_month()
+        where, params = ["p.raised_month <= :m"], {"m": as_of}
+        if flt.code:
+            where.append("j.code = :c")
+            params["c"] = flt.code
+        rows = _problem_rows(conn, " AND ".join(where), params, as_of)
+    if flt.open_only or flt.overdue:
+        rows = [r for r in rows if r["state"] == "open"]
+    if flt.overdue:
+        rows = [r for r in rows if r["overdue"]]
+    if flt.unit:
+        wanted = flt.unit.strip()
+        rows = [r for r in rows if wanted in unit_names(r["unit"])]
+    return as_of, rows
