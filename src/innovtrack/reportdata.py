@@ -241,7 +241,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                   unit: str = "亿元") -> dict:
     """The command line's choices checked and normalised (codes, months, stamps), before any
     ledger is opened: a usage error must not create or touch one."""
-    if kind not in ("quarterly", "monthly", "lagging"):
+    if kind not in ("quarterly", "monthly", "lagging", "supervision"):
         raise UsageError(f"unknown report {kind!r}")
     if yellow_margin < 0 or red_margin < 0:
         raise UsageError("--yellow-margin and --red-margin must not be negative")
@@ -273,7 +273,8 @@ def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,
     """The ReportSpec for checked choices, the period defaulting to the ledger's latest.
 
     quarterly: --year/--quarter, default the latest quarter with entries (in --year if given);
-    monthly and lagging: --month / --as-of, default the latest month with entries.
+    monthly, lagging and supervision: --month / --as-of, default the latest month with
+    entries.
     """
     base = ReportSpec(kind=kind, year=0, as_of="", period_start="", known_at=known_at, **rest)
     if kind == "quarterly":

@@ -488,6 +488,23 @@ def resolve_problem(ledger: Ledger, problem_id: int, month: str, note: str, *,
 
 # --- listing ----------------------------------------------------------------------------------
 
+
+def project_supervision(conn: Connection, project_id: int) -> dict:
+    """`projects show`: each procedure as the latest statement says, and the project's
+    problems (open ones as of their latest month)."""
+    from sqlalchemy import text
+
+    rows = conn.execute(text(
+        "SELECT procedure, month, state, done_month FROM procedure_change WHERE project_id = :p"
+        " ORDER BY month, recorded_at, id"), {"p": project_id}).all()
+    states = procedures_at(rows, "9999-12")
+    procedures = {p: {"state": states[p].state if p in states else "pending",
+                      "done_month": states[p].done_month if p in states else None}
+                  for p in PROCEDURE_CODES}
+    return {"procedures": procedures,
+            "problems": _problem_rows(conn, "p.project_id = :pid", {"pid": project_id})}
+
+
 _PROBLEM_SELECT = (
     "SELECT p.id, j.code, j.name, j.region, p.text, p.raised_month, p.unit, p.due_month,"
     " p.resolved_month, p.resolution, p.source, p.recorded_at, p.resolved_at"

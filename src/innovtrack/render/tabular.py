@@ -15,6 +15,10 @@ from ..money import fmt, to_unit
 from ..rollup import GroupRow, ProjectLine, Report
 from .labels import REASON_CN, cumulative_label, pct, period_column, period_label, title, warning
 from .narrative import narrative
+from .supervision import CSV_KEYS as SUPERVISION_CSV_KEYS
+from .supervision import csv_rows as supervision_csv_rows
+from .supervision import json_sections
+from .supervision import markdown_lines as supervision_markdown
 
 
 def _wan(yuan: int | None):
@@ -90,10 +94,7 @@ def report_dict(report: Report) -> dict:
         "by_sector": [group_dict(r) for r in report.by_sector],
         "by_region": [group_dict(r) for r in report.by_region],
         "lagging": [line_dict(line) for line in report.lagging],
-        "problems": [{"responsible_unit": g.responsible_unit,
-                      "items": [{"code": i.code, "name": i.name, "region": i.region,
-                                 "month": i.month, "problem": i.problem} for i in g.items]}
-                     for g in report.problems],
+        **json_sections(report),  # problems, procedures, by_unit (SPEC §9)
         "unreported": [{"code": p.code, "name": p.name, "region": p.region,
                         "responsible_unit": p.responsible_unit} for p in report.unreported],
         "withdrawn": [{"code": p.code, "name": p.name, "withdrawn_month": p.withdrawn_month}
@@ -109,7 +110,7 @@ def report_dict(report: Report) -> dict:
     return out
 
 
-_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly")
+_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit")
 
 
 def to_json(report: Report) -> str:
@@ -165,12 +166,15 @@ def to_csv(report: Report) -> str:
             d = line_dict(line)
             writer.writerow([_cell(d[k]) for k in LINE_KEYS])
         return buf.getvalue()
-    writer.writerow(GROUP_KEYS)
+    keys = GROUP_KEYS + [k for k in SUPERVISION_CSV_KEYS if k not in GROUP_KEYS]
+    writer.writerow(keys)
     for level, rows in (("total", [report.total]), ("category", report.by_category),
                         ("sector", report.by_sector), ("region", report.by_region)):
         for row in rows:
             d = group_dict(row) | {"level": level}
-            writer.writerow([_cell(d.get(k)) for k in GROUP_KEYS])
+            writer.writerow([_cell(d.get(k)) for k in keys])
+    for d in supervision_csv_rows(report):  # level unit, problem, procedure (SPEC §9)
+        writer.writerow([_cell(d.get(k)) for k in keys])
     return buf.getvalue()
 
 
@@ -259,14 +263,7 @@ def to_markdown(report: Report) -> str:
     else:
         lines.append("无。")
     if spec.kind != "lagging":
-        count = sum(len(g.items) for g in report.problems)
-        lines += ["", f"## 需协调解决的问题（{count}个）", ""]
-        if report.problems:
-            lines += _md_table(["责任单位", "项目编号", "项目名称", "月份", "问题"],
-                               [[g.responsible_unit, i.code, i.name, i.month, i.problem]
-                                for g in report.problems for i in g.items], set())
-        else:
-            lines.append("无。")
+        lines += supervision_markdown(report)  # problems, procedures, by_unit (SPEC §9)
         if spec.kind == "monthly":
             lines += ["", f"## {int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）", ""]
             if report.unreported:
