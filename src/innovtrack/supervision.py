@@ -69,6 +69,7 @@ class Statement(NamedTuple):
 
     state: str  # pending / in_progress / done
     done_month: str | None
+    dated: bool = True  # False: 已办结 without a date, done "by" the month it is stated in
 
 
 def read_procedure(cell: object, month: str) -> Statement | None:
@@ -84,7 +85,7 @@ def read_procedure(cell: object, month: str) -> Statement | None:
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
     state = _WORD_STATE.get(key)
     if state is not None:
-        return Statement(state, month if state == "done" else None)
+        return Statement(state, month if state == "done" else None, False)
     try:
         done = values.month(cell)
     except values.CellError:
@@ -232,8 +233,10 @@ def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: 
         past = history.setdefault((r.project_id, r.procedure), [])
         before = [h for h in past if h[0] <= r.month]
         current = (before[-1][1], before[-1][2]) if before else ("pending", None)
-        if current == tuple(r.statement):
-            continue
+        st = r.statement
+        if current == (st.state, st.done_month) or (
+                current[0] == st.state == "done" and not st.dated):
+            continue  # nothing new; an undated 已办结 keeps the month it was done in
         conn.execute(text(
             "INSERT INTO procedure_change (project_id, procedure, state, month, done_month,"
             " recorded_at, source, recorded_by) VALUES (:p, :c, :s, :m, :d, :t, :src, :b)"),
