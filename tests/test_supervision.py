@@ -181,3 +181,14 @@ def test_the_migration_brings_the_problems_of_existing_entries_into_the_ledger(
     assert [tuple(r) for r in rows] == [
         ("缺电", "2016-01", "甲局、乙委", "2016-02", "2016-01-10 00:00:00.000000"),
         ("缺水", "2016-04", "甲局、乙委", "2016-05", "2016-04-10 00:00:00.000000")]
+
+
+def test_readme_shows_the_supervision_list_as_it_prints(cli):
+    from test_report_demo import _block, _lines, first_command
+
+    first_command(cli)
+    run = cli("report", "supervision", "--as-of", "2016-06", "--region", "海北州")
+    assert run.code == 0, run.stderr
+    assert _lines(run.stdout) == _lines(_block("supervision")), (
+        "README is out of date: paste the output of `innovtrack report supervision --as-of "
+        "2016-06 --region 海北州` on the demo ledger")

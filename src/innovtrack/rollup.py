@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import programme
@@ -597,6 +598,7 @@ _UNIT_SPLIT = re.compile(r"\s*[、，,；;/]\s*")
 PROCEDURE_ORDER = ("approval", "land", "planning", "eia", "design", "tender", "permit")
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct cells over 100,000 projects
 def unit_names(text: str | None) -> tuple[str, ...]:
     """The units a 责任单位 cell names (甲局、乙委 names two); NO_UNIT when it names none."""
     names = tuple(dict.fromkeys(u for u in _UNIT_SPLIT.split(text or "") if u.strip()))
@@ -731,9 +733,10 @@ def add_supervision(report: Report, data: ReportInput) -> None:
     for f in data.procedures:
         by_pid.setdefault(f.project_id, []).append(f)
     lines = []
+    at_get = data.at_month.get
     for row in report.counted:
-        if row[7] != "new":
-            continue
+        if row[7] != "new" or (at_get(row[0]) or (None,))[0] in ("building", "producing"):
+            continue  # a status of M that says started needs no look back
         facts = merge_facts(row, data)
         if is_started(facts):
             continue
