@@ -711,7 +711,7 @@ def add_supervision(report: Report, data: ReportInput) -> None:
     spec = report.spec
     as_of = spec.as_of
     tp = report.time_progress_pct
-    counted = {row[0]: row for row in report.counted}
+    counted = {row[0]: row for row in report.counted} if data.problems else {}
 
     items: list[ProblemItem] = []
     for f in data.problems:
@@ -755,17 +755,29 @@ def add_supervision(report: Report, data: ReportInput) -> None:
             u = units[name] = UnitRow(name)
         return u
 
+    # Summed per 责任单位 cell first, then split: one dict update per project.
     sums_get = data.sums.get
+    by_cell: dict[str | None, list[int]] = {}
     for row in report.counted:
-        ytd = (sums_get(row[0]) or (0, 0))[0]
-        for name in unit_names(row[8]):
+        acc = by_cell.get(row[8])
+        if acc is None:
+            acc = by_cell[row[8]] = [0, 0, 0]
+        acc[0] += 1
+        acc[1] += row[13] or 0
+        acc[2] += (sums_get(row[0]) or (0, 0))[0]
+    for cell, (count, plan, ytd) in by_cell.items():
+        for name in unit_names(cell):
             u = unit_row(name)
-            u.projects += 1
-            u.plan += row[13] or 0
+            u.projects += count
+            u.plan += plan
             u.actual_ytd += ytd
+    lagging_by_cell: dict[str | None, int] = {}
     for line in report.lagging:
-        for name in unit_names(line.facts.responsible_unit):
-            unit_row(name).lagging += 1
+        cell = line.facts.responsible_unit
+        lagging_by_cell[cell] = lagging_by_cell.get(cell, 0) + 1
+    for cell, count in lagging_by_cell.items():
+        for name in unit_names(cell):
+            unit_row(name).lagging += count
     for item in items:
         for name in unit_names(item.unit):
             u = unit_row(name)
