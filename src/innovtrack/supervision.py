@@ -276,7 +276,7 @@ class FileSupervision:
         self.index = index
         self.month = month
         self.fields = [f for f in ("problem", *SUPERVISION_FIELDS) if f in index]
-        self.kept: list[tuple[int | None, object, object, dict[str, object]]] = []
+        self.kept: list[tuple[int | None, list]] = []
         self.sightings: list[Sighting] = []
         self.statements: list[ProcedureRow] = []
 
@@ -286,29 +286,42 @@ class FileSupervision:
 
     def tee(self, rows: Iterable[tuple[int | None, list]]) -> Iterator[tuple[int | None, list]]:
         """The rows unchanged; those with a supervision cell filled are kept (a million-row
-        file keeps only the few that state a problem or a procedure)."""
-        positions = [(f, self.index[f]) for f in self.fields]
-        ci, mi = self.index.get("code"), self.index.get("month")
-        kept = self.kept
-        for number, cells in rows:
+        file keeps only the few that state a problem or a procedure). The common file has a
+        存在问题 column alone: one index test per row."""
+        positions = [self.index[f] for f in self.fields]
+        append = self.kept.append
+        if len(positions) == 1:
+            (i,) = positions
+            for item in rows:
+                cells = item[1]
+                if len(cells) > i and cells[i]:
+                    append(item)
+                yield item
+            return
+        for item in rows:
+            cells = item[1]
             n = len(cells)
-            filled = {f: cells[i] for f, i in positions if i < n and cells[i] not in (None, "")}
-            if filled:
-                kept.append((number, cells[ci] if ci is not None and ci < n else None,
-                             cells[mi] if mi is not None and mi < n else None, filled))
-            yield number, cells
+            if any(i < n and cells[i] not in (None, "") for i in positions):
+                append(item)
+            yield item
 
     def check(self, ids: dict[str, int], problem: Callable[[int | None, str, str], None]
               ) -> None:
         """Read the kept cells; report what cannot be read. Rows whose code or month the
         checker already rejects are left to it."""
-        for number, code, month_cell, cells in self.kept:
-            code_text = values.text(code)
+        index = self.index
+        ci, mi = index.get("code"), index.get("month")
+        fields = [(f, index[f]) for f in self.fields]
+        for number, row in self.kept:
+            n = len(row)
+            cells = {f: row[i] for f, i in fields if i < n and row[i] not in (None, "")}
+            code_text = values.text(row[ci] if ci is not None and ci < n else None)
             pid = ids.get(code_text)
             if pid is None:
                 pid = ids.get(unicodedata.normalize("NFKC", code_text).strip())
             try:
-                month = self.month or values.month(month_cell)
+                month = self.month or values.month(row[mi] if mi is not None and mi < n
+                                                   else None)
             except values.CellError:
                 continue
             if pid is None:
