@@ -95,6 +95,9 @@ def test_bad_commands_are_refused_and_write_nothing(cli, snapshot):
         (("problems", "add", "SV-01", "--text", "缺水", "--month", "2016-04", "--due",
           "2016-03"), "--due: due 2016-03 is before the month 2016-04"),
         (("problems", "add", "SV-01", "--text", "无", "--month", "2016-04"), "--text"),
+        (("procedures", "set", "SV-01", "--eia", "done", "--month", "2099-04"),
+         "--month: 2099-04 is in the future"),
+        (("problems", "resolve", "1", "--month", "2099-04", "--note", "x"), "in the future"),
     ]:
         run = cli(*args)
         assert run.code == 1, (args, run.stdout, run.stderr)
@@ -192,3 +195,20 @@ def test_readme_shows_the_supervision_list_as_it_prints(cli):
     assert _lines(run.stdout) == _lines(_block("supervision")), (
         "README is out of date: paste the output of `innovtrack report supervision --as-of "
         "2016-06 --region 海北州` on the demo ledger")
+
+
+def test_problems_list_in_table_csv_and_markdown(cli):
+    assert cli("import", PROJECTS).code == 0
+    assert cli("problems", "add", "SV-01", "--text", "[red]缺电|停工", "--month", "2016-03").code == 0
+    run = cli("problems", "list", "--format", "csv")
+    assert run.code == 0
+    head, row = run.stdout.splitlines()
+    assert head.split(",")[:8] == ["id", "code", "name", "region", "text", "raised_month", "unit",
+                                   "due_month"]
+    assert "[red]缺电|停工" in row
+    run = cli("problems", "list")
+    assert run.code == 0 and "问题台账" in run.stdout
+    run = cli("problems", "list", "--format", "markdown")
+    assert "[red]缺电\\|停工" in run.stdout
+    run = cli("report", "monthly", "--month", "2016-03")
+    assert "[red]缺电|停工" in run.stdout  # literally, not as rich markup

@@ -376,11 +376,18 @@ def _month_option(command: str, option: str, value: str | None,
                   problems: list[Problem]) -> str | None:
     if value is None:
         return None
+    from .progress import this_month
+
     try:
-        return values.month(value)
+        label = values.month(value)
     except values.CellError as exc:
         problems.append(Problem(command, None, option, str(exc)))
         return None
+    if label > this_month() and option != "--due":
+        problems.append(Problem(command, None, option,
+                                f"{label} is in the future (this month is {this_month()})"))
+        return None
+    return label
 
 
 @dataclass

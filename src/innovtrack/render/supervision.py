@@ -168,6 +168,7 @@ def sections(report: Report) -> list[tuple[str, list[str], list[list[str]], set[
 
 def terminal_parts(report: Report) -> list:
     from rich.table import Table
+    from rich.text import Text
 
     parts = []
     for title, heads, rows, right in sections(report):
@@ -175,7 +176,7 @@ def terminal_parts(report: Report) -> list:
         for i, head in enumerate(heads):
             table.add_column(head, justify="right" if i in right else "left")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(c) for c in row))  # data shown literally, never as markup
         parts.append(table)
     return parts
 
@@ -362,7 +363,7 @@ def _sup_terminal(report: Report, output: str | None) -> None:
             for c, h in enumerate(heads):
                 table.add_column(h, justify="right" if c in right else "left")
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*(Text(c) for c in row))
             parts.append(table)
     parts.append(Text(_sup_text(report)))
     _print_wide(Group(*parts), output)
