@@ -33,6 +33,12 @@ HEAD = ("项目编号,本月完成投资（万元）,自年初累计完成投资
     ("正在办理", "2016-04", Statement("in_progress", None, False)),
     ("未办", "2016-04", Statement("pending", None, False)),
     ("未启动", "2016-04", Statement("pending", None, False)),
+    ("已办结，批复文号青环发〔2016〕12号", "2016-04", Statement("done", "2016-04", False)),
+    ("已取得批复（2016年3月）", "2016-04", Statement("done", "2016-03")),
+    ("正在办理中", "2016-04", Statement("in_progress", None, False)),
+    ("审批中", "2016-04", Statement("in_progress", None, False)),
+    ("未办结", "2016-04", Statement("pending", None, False)),
+    ("尚未办理", "2016-04", Statement("pending", None, False)),
     ("", "2016-04", None),
     (None, "2016-04", None),
 ])
@@ -212,3 +218,21 @@ def test_problems_list_in_table_csv_and_markdown(cli):
     assert "[red]缺电\\|停工" in run.stdout
     run = cli("report", "monthly", "--month", "2016-03")
     assert "[red]缺电|停工" in run.stdout  # literally, not as rich markup
+
+
+def test_procedure_columns_under_other_names(cli, tmp_path):
+    assert cli("import", PROJECTS).code == 0
+    path = tmp_path / "2016年3月.csv"
+    path.write_text("青海省百项创新攻坚工程2016年3月项目进展情况表\n"
+                    "项目编号,本月完成投资（万元）,自年初累计完成投资（万元）,立项（备案）,土地预审情况,"
+                    "环评审批,施工许可证办理情况,存在问题,责任单位或责任人,解决期限\n"
+                    "SV-01,10,10,已备案,审批中,2016年2月,未办理,缺电,省电力公司,2016年5月\n",
+                    encoding="gbk")
+    run = cli("progress", "import", path)
+    assert run.code == 0, run.stderr
+    got = json.loads(cli("projects", "show", "SV-01", "--format", "json").stdout)
+    assert {k: (v["state"], v["done_month"]) for k, v in got["procedures"].items()
+            if v["state"] != "pending"} == {"approval": ("done", "2016-03"),
+                                            "land": ("in_progress", None),
+                                            "eia": ("done", "2016-02")}
+    assert [(p["unit"], p["due_month"]) for p in got["problems"]] == [("省电力公司", "2016-05")]

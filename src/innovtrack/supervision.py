@@ -36,17 +36,25 @@ class Procedure:
     aliases: tuple[str, ...]  # headers of monthly-file columns
 
 
+_SUFFIXES = ("", "手续", "情况", "办理情况", "手续办理情况", "进展")
+
+
+def _procedure(code: str, name: str, *names: str) -> Procedure:
+    """A procedure and the headers offices give its column: each name, bare or with 手续 /
+    情况 / 办理情况, and the code itself."""
+    return Procedure(code, name, tuple(dict.fromkeys(
+        [n + s for n in (name, *names) for s in _SUFFIXES] + [code])))
+
+
 PROCEDURES: tuple[Procedure, ...] = (
-    Procedure("approval", "立项", ("立项", "立项手续", "项目立项", "立项（备案/核准/审批）",
-                                 "立项(备案/核准/审批)", "备案核准", "核准备案", "备案/核准/审批",
-                                 "approval")),
-    Procedure("land", "用地", ("用地", "用地手续", "土地", "土地手续", "用地审批", "土地审批",
-                             "用地预审", "land")),
-    Procedure("planning", "规划", ("规划", "规划手续", "规划许可", "规划选址", "planning")),
-    Procedure("eia", "环评", ("环评", "环评手续", "环评批复", "环境影响评价", "eia")),
-    Procedure("design", "设计", ("设计", "初步设计", "设计手续", "施工图设计", "design")),
-    Procedure("tender", "招标", ("招标", "招投标", "招标手续", "tender")),
-    Procedure("permit", "施工许可", ("施工许可", "施工许可证", "施工许可手续", "permit")),
+    _procedure("approval", "立项", "项目立项", "立项（备案/核准/审批）", "立项(备案/核准/审批)",
+               "备案核准", "核准备案", "备案/核准/审批", "备案", "核准", "立项备案", "项目备案"),
+    _procedure("land", "用地", "土地", "用地审批", "土地审批", "用地预审", "土地预审", "用地许可"),
+    _procedure("planning", "规划", "规划许可", "规划选址", "选址", "规划许可证"),
+    _procedure("eia", "环评", "环评批复", "环境影响评价", "环境影响评价批复", "环评审批"),
+    _procedure("design", "设计", "初步设计", "施工图设计", "设计审查", "初设"),
+    _procedure("tender", "招标", "招投标", "施工招标", "设备招标"),
+    _procedure("permit", "施工许可", "施工许可证", "开工许可"),
 )
 PROCEDURE_CODES = tuple(p.code for p in PROCEDURES)
 PROCEDURE_NAMES = {p.code: p.name for p in PROCEDURES}
@@ -54,13 +62,17 @@ PROCEDURE_NAMES = {p.code: p.name for p in PROCEDURES}
 STATES = {"pending": "未办", "in_progress": "办理中", "done": "已办结"}
 _STATE_WORDS = {
     "done": ("已办结", "已完成", "已取得", "已批复", "已办理", "已核准", "已备案", "已审批",
-             "已批准", "已获批", "已签订", "已招标", "完成", "办结", "done", "√", "✓", "✔"),
-    "in_progress": ("办理中", "正在办理", "在办", "进行中", "正在进行", "正在办", "in_progress",
-                    "in progress"),
-    "pending": ("未办", "未启动", "未办理", "未开展", "未开始", "未取得", "pending", "无", "×"),
+             "已批准", "已获批", "已签订", "已招标", "已核发", "已下达", "已审定", "已办", "已批",
+             "完成", "办结", "不涉及", "无需办理", "不需办理", "done", "√", "✓", "✔", "是"),
+    "in_progress": ("办理中", "正在办理", "在办", "进行中", "正在进行", "正在办", "审批中",
+                    "报批中", "编制中", "正在编制", "申报中", "待批", "待审批", "已上报", "已报送",
+                    "已申报", "in_progress", "in progress"),
+    "pending": ("未办", "未启动", "未办理", "未开展", "未开始", "未取得", "未申报", "尚未办理",
+                "暂未办理", "未", "否", "pending", "无", "×"),
 }
 _WORD_STATE = {unicodedata.normalize("NFKC", w).lower(): s
                for s, words in _STATE_WORDS.items() for w in words}
+_BY_LENGTH = sorted(_WORD_STATE, key=len, reverse=True)  # 未办结 before 未办, 已办结 before 已办
 _MONTH_INSIDE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?|\s*月)?")
 
 
@@ -86,6 +98,7 @@ def read_procedure(cell: object, month: str) -> Statement | None:
     state = _WORD_STATE.get(key)
     if state is not None:
         return Statement(state, month if state == "done" else None, False)
+    found = None
     try:
         done = values.month(cell)
     except values.CellError:
@@ -94,6 +107,15 @@ def read_procedure(cell: object, month: str) -> Statement | None:
         rest = _MONTH_INSIDE.sub("", key).strip("()（）:：,，;；") if found else ""
         if found and (not rest or _WORD_STATE.get(rest) == "done"):
             done = values.month(found.group())
+    if done is None:
+        # A sentence that opens with a state word: 已办结，批复文号… / 正在办理中 / 未办结
+        for word in _BY_LENGTH:
+            if key.startswith(word) and len(word) > 1:
+                state = _WORD_STATE[word]
+                if state == "done" and found:
+                    done = values.month(found.group())
+                    break
+                return Statement(state, month if state == "done" else None, False)
     if done is None:
         raise values.CellError(
             f"unknown procedure state {text!r} (write 已办结, 办理中 or 未办, or the month it "

@@ -62,7 +62,8 @@ PROGRESS_FIELDS: dict[str, FieldSpec] = {
     "problem_unit": FieldSpec("需协调解决单位", ("需协调解决单位", "责任单位", "责任单位或责任人",
                                              "问题责任单位", "问题责任单位或责任人", "协调解决单位",
                                              "需协调单位", "problemunit")),
-    "due": FieldSpec("解决时限", ("解决时限", "问题解决时限", "完成时限", "due")),
+    "due": FieldSpec("解决时限", ("解决时限", "问题解决时限", "完成时限", "解决期限",
+                                  "要求解决时间", "计划解决时间", "要求完成时限", "due")),
     **{p.code: FieldSpec(p.name, p.aliases) for p in PROCEDURES},
 }
 
