@@ -126,6 +126,13 @@ def to_json(report: Report) -> str:
         if key in _ONE_PER_LINE and value:
             body = ",\n    ".join(map(encode, value))
             text = f"[\n    {body}\n  ]"
+        elif key == "procedures" and value:  # {projects: [one per line], missing, past_deadline}
+            inner = ['    "projects": [\n      '
+                     + ",\n      ".join(map(encode, value["projects"])) + "\n    ]"
+                     if value["projects"] else '    "projects": []']
+            inner += [f"    {json.dumps(k)}: {encode(v)}" for k, v in value.items()
+                      if k != "projects"]
+            text = "{\n" + ",\n".join(inner) + "\n  }"
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         parts.append(f"  {json.dumps(key)}: {text}")
