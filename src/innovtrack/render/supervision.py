@@ -162,7 +162,7 @@ def sections(report: Report) -> list[tuple[str, list[str], list[list[str]], set[
         (procedures_title(report), PROCEDURE_HEADS, procedure_rows(report), set()),
         ("前期手续未办结项目数", MISSING_HEADS, [missing_row(report)] if report.procedures
          and report.procedures.lines else [], set(range(1, 8))),
-        ("分责任单位" , unit_heads(report.spec.unit), unit_rows(report), set(range(1, 9))),
+        ("分责任单位", unit_heads(report.spec.unit), unit_rows(report), {1, 2, 3, 4, 6, 7, 8}),
     ]
 
 
