@@ -101,6 +101,8 @@ def test_bad_commands_are_refused_and_write_nothing(cli, snapshot):
         (("problems", "add", "SV-01", "--text", "缺水", "--month", "2016-04", "--due",
           "2016-03"), "--due: due 2016-03 is before the month 2016-04"),
         (("problems", "add", "SV-01", "--text", "无", "--month", "2016-04"), "--text"),
+        (("problems", "add", "SV-01", "--text", "缺电。", "--month", "2016-04"),
+         "SV-01 already has this problem, open in 2016-04"),
         (("procedures", "set", "SV-01", "--eia", "done", "--month", "2099-04"),
          "--month: 2099-04 is in the future"),
         (("problems", "resolve", "1", "--month", "2099-04", "--note", "x"), "in the future"),

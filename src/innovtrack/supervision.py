@@ -484,8 +484,9 @@ def add_problem(ledger: Ledger, code: str, text: str, *, month: str | None = Non
                                              due_label)],
                              stamp=now_text(), source="cli", by=by or current_user())
         if not new:
-            raise Rejected([Problem(cmd, None, "--text", f"{code} already has this problem open "
-                                    "in the ledger (`innovtrack problems list` shows it)")])
+            raise Rejected([Problem(cmd, None, "--text", f"{code} already has this problem, open "
+                                    f"in {label} (`innovtrack problems list --code {code}` "
+                                    "shows it)")])
         return _problem_rows(conn, f"p.id = {int(new[0])}", {})[0]
 
 
