@@ -238,3 +238,36 @@ def test_procedure_columns_under_other_names(cli, tmp_path):
                                             "land": ("in_progress", None),
                                             "eia": ("done", "2016-02")}
     assert [(p["unit"], p["due_month"]) for p in got["problems"]] == [("省电力公司", "2016-05")]
+
+
+def test_a_dry_run_writes_no_procedure_and_no_problem(cli, snapshot, tmp_path):
+    assert cli("import", PROJECTS).code == 0
+    path = _write(tmp_path, "mar.csv", ["SV-01,10,10,前期,已办结,办理中,缺电,,"])
+    before = snapshot()
+    run = cli("progress", "import", path, "--dry-run")
+    assert run.code == 0, run.stderr
+    assert snapshot() == before
+    assert cli("progress", "import", path).code == 0
+    after = snapshot()
+    assert len(after["problem"]) == 1 and len(after["procedure_change"]) == 2
+
+
+def test_procedures_as_known_at_a_moment(cli):
+    assert cli("import", PROJECTS).code == 0
+    assert cli("progress", "add", "SV-02", "--month", "2016-03", "--amount", "0",
+               "--status", "前期").code == 0
+    assert cli("procedures", "set", "SV-02", "--eia", "done", "--month", "2016-02").code == 0
+    from innovtrack.db import now_text
+
+    stamp = now_text().replace(" ", "T")
+    assert cli("procedures", "set", "SV-02", "--land", "已办结", "--month", "2016-03").code == 0
+
+    def outstanding(*extra):
+        got = json.loads(cli("report", "monthly", "--month", "2016-03", *extra,
+                             "--format", "json").stdout)
+        (line,) = [x for x in got["procedures"]["projects"] if x["code"] == "SV-02"]
+        return line["outstanding"]
+
+    assert outstanding() == ["approval", "planning", "design", "tender", "permit"]
+    assert outstanding("--known-at", stamp) == ["approval", "land", "planning", "design",
+                                                "tender", "permit"]
