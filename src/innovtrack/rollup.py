@@ -595,7 +595,7 @@ def _month_cn(month: str) -> str:
 
 NO_UNIT = "未明确责任单位"
 _UNIT_SPLIT = re.compile(r"\s*[、，,；;/]\s*")
-PROCEDURE_ORDER = ("approval", "land", "planning", "eia", "design", "tender", "permit")
+PROCEDURE_ORDER = tuple(programme.PROCEDURES)
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct cells over 100,000 projects

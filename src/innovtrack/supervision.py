@@ -16,9 +16,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from . import programme
 from .errors import NotFound, Problem, Rejected
 from .ingest import values
-from .rollup import age_months, is_open, is_overdue, next_month
+from .rollup import (
+    ProcedureFact,
+    age_months,
+    is_open,
+    is_overdue,
+    next_month,
+    procedure_states,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -46,20 +54,23 @@ def _procedure(code: str, name: str, *names: str) -> Procedure:
         [n + s for n in (name, *names) for s in _SUFFIXES] + [code])))
 
 
-PROCEDURES: tuple[Procedure, ...] = (
-    _procedure("approval", "立项", "项目立项", "立项（备案/核准/审批）", "立项(备案/核准/审批)",
-               "备案核准", "核准备案", "备案/核准/审批", "备案", "核准", "立项备案", "项目备案"),
-    _procedure("land", "用地", "土地", "用地审批", "土地审批", "用地预审", "土地预审", "用地许可"),
-    _procedure("planning", "规划", "规划许可", "规划选址", "选址", "规划许可证"),
-    _procedure("eia", "环评", "环评批复", "环境影响评价", "环境影响评价批复", "环评审批"),
-    _procedure("design", "设计", "初步设计", "施工图设计", "设计审查", "初设"),
-    _procedure("tender", "招标", "招投标", "施工招标", "设备招标"),
-    _procedure("permit", "施工许可", "施工许可证", "开工许可"),
-)
+# Header names beyond the procedure's own (programme.PROCEDURES) that offices give its column.
+_OTHER_NAMES = {
+    "approval": ("项目立项", "立项（备案/核准/审批）", "立项(备案/核准/审批)", "备案核准", "核准备案",
+                 "备案/核准/审批", "备案", "核准", "立项备案", "项目备案"),
+    "land": ("土地", "用地审批", "土地审批", "用地预审", "土地预审", "用地许可"),
+    "planning": ("规划许可", "规划选址", "选址", "规划许可证"),
+    "eia": ("环评批复", "环境影响评价", "环境影响评价批复", "环评审批"),
+    "design": ("初步设计", "施工图设计", "设计审查", "初设"),
+    "tender": ("招投标", "施工招标", "设备招标"),
+    "permit": ("施工许可证", "开工许可"),
+}
+PROCEDURES: tuple[Procedure, ...] = tuple(
+    _procedure(code, name, *_OTHER_NAMES[code]) for code, name in programme.PROCEDURES.items())
 PROCEDURE_CODES = tuple(p.code for p in PROCEDURES)
 PROCEDURE_NAMES = {p.code: p.name for p in PROCEDURES}
 
-STATES = {"pending": "未办", "in_progress": "办理中", "done": "已办结"}
+STATES = programme.PROCEDURE_STATES
 _STATE_WORDS = {
     "done": ("已办结", "已完成", "已取得", "已批复", "已办理", "已核准", "已备案", "已审批",
              "已批准", "已获批", "已签订", "已招标", "已核发", "已下达", "已审定", "已办", "已批",
@@ -242,19 +253,18 @@ def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: 
     rows = sorted(rows, key=lambda r: r.month)
     if not rows:
         return 0
-    history: dict[tuple[int, str], list[tuple[str, str, str | None]]] = {}
+    history: dict[int, list[ProcedureFact]] = {}
     ids = sorted({r.project_id for r in rows})
     for i in range(0, len(ids), 1000):
         chunk = ", ".join(str(int(p)) for p in ids[i:i + 1000])
-        for pid, proc, month, state, done in conn.exec_driver_sql(
+        for row in conn.exec_driver_sql(
                 "SELECT project_id, procedure, month, state, done_month FROM procedure_change"
                 f" WHERE project_id IN ({chunk}) ORDER BY month, recorded_at, id"):
-            history.setdefault((pid, proc), []).append((month, state, done))
+            history.setdefault(row[0], []).append(ProcedureFact(*row))
     written = 0
     for r in rows:
-        past = history.setdefault((r.project_id, r.procedure), [])
-        before = [h for h in past if h[0] <= r.month]
-        current = (before[-1][1], before[-1][2]) if before else ("pending", None)
+        past = history.setdefault(r.project_id, [])
+        current = procedure_states(past, r.month)[r.procedure]
         st = r.statement
         if current == (st.state, st.done_month) or (
                 current[0] == st.state == "done" and not st.dated):
@@ -264,24 +274,9 @@ def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: 
             " recorded_at, source, recorded_by) VALUES (:p, :c, :s, :m, :d, :t, :src, :b)"),
             {"p": r.project_id, "c": r.procedure, "s": r.statement.state, "m": r.month,
              "d": r.statement.done_month, "t": stamp, "src": source, "b": by})
-        past.append((r.month, r.statement.state, r.statement.done_month))
-        past.sort(key=lambda h: h[0])
+        past.append(ProcedureFact(r.project_id, r.procedure, r.month, st.state, st.done_month))
         written += 1
     return written
-
-
-def procedures_at(rows: Iterable[tuple[str, str, str, str | None]], as_of: str
-                  ) -> dict[str, Statement]:
-    """A project's procedures at a month from its statements (procedure, month, state,
-    done month) in recorded order: the latest statement of a month <= as_of wins."""
-    latest: dict[str, tuple[str, Statement]] = {}
-    for proc, month, state, done in rows:
-        if month > as_of:
-            continue
-        prior = latest.get(proc)
-        if prior is None or month >= prior[0]:
-            latest[proc] = (month, Statement(state, done))
-    return {proc: st for proc, (_, st) in latest.items()}
 
 
 # --- the columns of a monthly file ----------------------------------------------------------
@@ -540,13 +535,11 @@ def project_supervision(conn: Connection, project_id: int) -> dict:
     problems (open ones as of their latest month)."""
     from sqlalchemy import text
 
-    rows = conn.execute(text(
-        "SELECT procedure, month, state, done_month FROM procedure_change WHERE project_id = :p"
-        " ORDER BY month, recorded_at, id"), {"p": project_id}).all()
-    states = procedures_at(rows, "9999-12")
-    procedures = {p: {"state": states[p].state if p in states else "pending",
-                      "done_month": states[p].done_month if p in states else None}
-                  for p in PROCEDURE_CODES}
+    facts = [ProcedureFact(*r) for r in conn.execute(text(
+        "SELECT project_id, procedure, month, state, done_month FROM procedure_change"
+        " WHERE project_id = :p ORDER BY month, recorded_at, id"), {"p": project_id})]
+    procedures = {p: {"state": state, "done_month": done}
+                  for p, (state, done) in procedure_states(facts, "9999-12").items()}
     return {"procedures": procedures,
             "problems": _problem_rows(conn, "p.project_id = :pid", {"pid": project_id})}
 

@@ -8,6 +8,7 @@ with one line each, so the sections move as a block when the renderers are reorg
 
 from __future__ import annotations
 
+from .. import programme
 from ..money import fmt
 from ..rollup import (
     NO_UNIT,
@@ -22,8 +23,8 @@ from ..rollup import (
 )
 from .labels import REASON_CN, month_cn, pct, warning
 
-PROCEDURE_CN = {"approval": "立项", "land": "用地", "planning": "规划", "eia": "环评",
-                "design": "设计", "tender": "招标", "permit": "施工许可"}
+PROCEDURE_CN = programme.PROCEDURES
+STATE_CN = programme.PROCEDURE_STATES
 
 
 def _wan(yuan):
@@ -225,10 +226,9 @@ def xlsx_sheets(book, report: Report, head: str) -> None:
     columns = [("项目编号", "text", 12), ("项目名称", "text", 36), ("地区", "text", 8),
                ("开工期限", "center", 10), ("已过期限", "center", 8),
                *((PROCEDURE_CN[p], "center", 10) for p in PROCEDURE_ORDER)]
-    state_cn = {"done": "已办结", "in_progress": "办理中", "pending": "未办"}
     lines = report.procedures.lines if report.procedures else []
     rows = [([x.code, x.name, x.region, x.start_deadline, "是" if x.past_deadline else "",
-              *(state_cn[x.states[p][0]] + (f"（{x.states[p][1]}）" if x.states[p][1] else "")
+              *(STATE_CN[x.states[p][0]] + (f"（{x.states[p][1]}）" if x.states[p][1] else "")
                 for p in PROCEDURE_ORDER)], False) for x in lines]
     if lines:
         rows.append((["合计", f"{len(lines)}个项目", "", "", str(report.procedures.past_deadline),
