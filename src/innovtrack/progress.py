@@ -558,7 +558,7 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                 batch = record_batch(conn, kind=kind, file_name=table.display, digest=digest,
                                      rows=0, added=0, updated=0, unchanged=0, by=by)
                 # Procedures and problems (SPEC §9) are read beside the checker's pass.
-                sup = FileSupervision(layout.index, layout.month)
+                sup = FileSupervision(conn, layout.index, layout.month, batch)
                 entries = checker.run(sup.tee(rows) if sup.active else rows)
                 if corrections:
                     written = list(entries)
@@ -577,7 +577,7 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                             raise out.rejected(table.display)
                 if out.problems:
                     raise out.rejected(table.display)
-                sup.write(conn, stamp=stamp, source=table.display, by=by)
+                sup.write(ledger, conn, stamp=stamp, source=table.display, by=by)
                 result.warnings.extend(out.warnings)
                 result.warnings.extend(_late_warnings(conn, view, out.late))
             result.rows = out.rows

@@ -609,6 +609,7 @@ def _ordinal(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
+@lru_cache(maxsize=1024)
 def next_month(month: str) -> str:
     n = _ordinal(month) + 1
     return f"{n // 12:04d}-{n % 12 + 1:02d}"

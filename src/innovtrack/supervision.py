@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import programme
@@ -143,6 +144,7 @@ _NO_PROBLEM = frozenset({"无", "暂无", "没有", "无问题", "暂无问题",
 _TRIM = "。．.；;，,！!、 "
 
 
+@lru_cache(maxsize=8192)  # a monthly file repeats a few texts over thousands of rows
 def problem_key(text: str | None) -> str:
     """The text two reports of the same problem share: NFKC, no spaces, no closing
     punctuation, case folded. '' for an empty cell or 无, which raise and resolve nothing."""
@@ -175,8 +177,8 @@ def _project_units(conn: Connection, pids: Iterable[int]) -> dict[int, str | Non
 
 def raise_problems(conn: Connection, sightings: Iterable[Sighting], *, stamp: str,
                    source: str | None, by: str | None,
-                   stamps: Iterable[str] | None = None) -> list[int]:
-    """Record sightings in the problem ledger; returns the ids of the problems they raised.
+                   stamps: Iterable[str] | None = None, ledger: Ledger | None = None) -> int:
+    """Record sightings in the problem ledger; returns how many new problems they raised.
 
     A sighting is the same problem as one of its project with the same normalised text that
     is still open at the sighting's month (or resolved only in a later month); otherwise it
@@ -185,12 +187,12 @@ def raise_problems(conn: Connection, sightings: Iterable[Sighting], *, stamp: st
     """
     from sqlalchemy import text
 
-    items = [(s, st) for s, st in zip(sightings, stamps or _repeat(stamp), strict=False)
-             if problem_key(s.text)]
+    items = [(s, st, key) for s, st in zip(sightings, stamps or _repeat(stamp), strict=False)
+             if (key := problem_key(s.text))]
     if not items:
-        return []
+        return 0
     items.sort(key=lambda x: (x[0].month, x[1]))
-    pids = {s.project_id for s, _ in items}
+    pids = {s.project_id for s, _, _ in items}
     known: dict[tuple[int, str], list[str | None]] = {}  # (pid, key) -> resolved months
     ids = sorted(pids)
     for i in range(0, len(ids), 1000):
@@ -201,21 +203,29 @@ def raise_problems(conn: Connection, sightings: Iterable[Sighting], *, stamp: st
             known.setdefault((pid, key), []).append(resolved)
     units = _project_units(conn, pids)
     new = []
-    for s, recorded in items:
-        key = problem_key(s.text)
-        resolved = known.setdefault((s.project_id, key), [])
-        if any(r is None or r >= s.month for r in resolved):
+    for s, recorded, key in items:
+        resolved = known.get((s.project_id, key))
+        if resolved is None:
+            resolved = known[(s.project_id, key)] = []
+        elif any(r is None or r >= s.month for r in resolved):
             continue  # the same problem, reported again
         resolved.append(None)
-        pid = conn.execute(text(
-            "INSERT INTO problem (project_id, text, text_key, raised_month, unit, due_month,"
-            " source, raised_by, recorded_at) VALUES (:p, :t, :k, :m, :u, :d, :s, :b, :r)"
-            " RETURNING id"),
-            {"p": s.project_id, "t": s.text.strip(), "k": key, "m": s.month,
-             "u": s.unit or units.get(s.project_id), "d": s.due or next_month(s.month),
-             "s": source, "b": by, "r": recorded}).scalar_one()
-        new.append(pid)
-    return new
+        new.append((s.project_id, s.text.strip(), key, s.month,
+                    s.unit or units.get(s.project_id), s.due or next_month(s.month), source,
+                    by, recorded))
+    if not new:
+        return 0
+    columns = ("project_id", "text", "text_key", "raised_month", "unit", "due_month", "source",
+               "raised_by", "recorded_at")
+    if ledger is not None:  # a file may raise thousands: the bulk path of ledger.py
+        from .ledger import insert_many
+
+        insert_many(ledger, conn, "problem", columns, new)
+    else:
+        conn.execute(text(f"INSERT INTO problem ({', '.join(columns)}) VALUES"
+                          f" ({', '.join(':' + c for c in columns)})"),
+                     [dict(zip(columns, row, strict=True)) for row in new])
+    return len(new)
 
 
 def _repeat(value: str) -> Iterator[str]:
@@ -230,8 +240,8 @@ def problems_from_entries(conn: Connection) -> int:
         "SELECT project_id, month, problem, recorded_at, source FROM progress_entry"
         " WHERE superseded_by IS NULL AND problem IS NOT NULL ORDER BY month, id").all()
     sightings = [Sighting(pid, month, problem) for pid, month, problem, _, _ in rows]
-    return len(raise_problems(conn, sightings, stamp="", source="entries", by=None,
-                              stamps=[r[3] for r in rows]))
+    return raise_problems(conn, sightings, stamp="", source="entries", by=None,
+                          stamps=[r[3] for r in rows])
 
 
 # --- procedures: writing statements ----------------------------------------------------------
@@ -261,7 +271,7 @@ def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: 
                 "SELECT project_id, procedure, month, state, done_month FROM procedure_change"
                 f" WHERE project_id IN ({chunk}) ORDER BY month, recorded_at, id"):
             history.setdefault(row[0], []).append(ProcedureFact(*row))
-    written = 0
+    written: list[dict] = []
     for r in rows:
         past = history.setdefault(r.project_id, [])
         current = procedure_states(past, r.month)[r.procedure]
@@ -269,14 +279,15 @@ def record_procedures(conn: Connection, rows: Iterable[ProcedureRow], *, stamp: 
         if current == (st.state, st.done_month) or (
                 current[0] == st.state == "done" and not st.dated):
             continue  # nothing new; an undated 已办结 keeps the month it was done in
+        written.append({"p": r.project_id, "c": r.procedure, "s": st.state, "m": r.month,
+                        "d": st.done_month, "t": stamp, "src": source, "b": by})
+        past.append(ProcedureFact(r.project_id, r.procedure, r.month, st.state, st.done_month))
+    if written:
         conn.execute(text(
             "INSERT INTO procedure_change (project_id, procedure, state, month, done_month,"
             " recorded_at, source, recorded_by) VALUES (:p, :c, :s, :m, :d, :t, :src, :b)"),
-            {"p": r.project_id, "c": r.procedure, "s": r.statement.state, "m": r.month,
-             "d": r.statement.done_month, "t": stamp, "src": source, "b": by})
-        past.append(ProcedureFact(r.project_id, r.procedure, r.month, st.state, st.done_month))
-        written += 1
-    return written
+            written)
+    return len(written)
 
 
 # --- the columns of a monthly file ----------------------------------------------------------
@@ -285,26 +296,39 @@ SUPERVISION_FIELDS = ("problem_unit", "due", *PROCEDURE_CODES)
 
 
 class FileSupervision:
-    """The supervision columns of one monthly file: kept while the progress checker streams
-    the rows, checked after it (problems reported through its `problem`), written in the
-    import's transaction."""
+    """The supervision columns of one monthly file, read beside the progress checker and
+    written in the import's transaction.
 
-    def __init__(self, index: dict[str, int], month: str | None):
+    A file with procedure, unit or due columns has its rows with such cells kept while the
+    checker streams them, read after it (problems reported through its `problem`). A file
+    whose only supervision column is 存在问题 — the common monthly report, up to a million
+    rows — costs the stream nothing: its problems are read back from the entries the import
+    wrote (this batch's, past the ids the ledger held before it).
+    """
+
+    def __init__(self, conn: Connection, index: dict[str, int], month: str | None,
+                 batch: int):
         self.index = index
         self.month = month
-        self.fields = [f for f in ("problem", *SUPERVISION_FIELDS) if f in index]
+        self.batch = batch
+        self.cells = [f for f in SUPERVISION_FIELDS if f in index]
+        self.fields = (["problem"] if "problem" in index else []) + self.cells
         self.kept: list[tuple[int | None, list]] = []
         self.sightings: list[Sighting] = []
         self.statements: list[ProcedureRow] = []
+        self.first_id = None
+        if not self.cells and "problem" in index:
+            self.first_id = conn.exec_driver_sql(
+                "SELECT COALESCE(MAX(id), 0) FROM progress_entry").scalar()
 
     @property
     def active(self) -> bool:
-        return bool(self.fields)
+        """Whether rows must be kept while they stream."""
+        return bool(self.cells)
 
     def tee(self, rows: Iterable[tuple[int | None, list]]) -> Iterator[tuple[int | None, list]]:
-        """The rows unchanged; those with a supervision cell filled are kept (a million-row
-        file keeps only the few that state a problem or a procedure). The common file has a
-        存在问题 column alone: one index test per row."""
+        """The rows unchanged; those with a supervision cell filled are kept (only the few
+        that state a problem or a procedure). One column: one index test per row."""
         positions = [self.index[f] for f in self.fields]
         append = self.kept.append
         if len(positions) == 1:
@@ -364,13 +388,19 @@ class FileSupervision:
                                            "is raised in")
                     continue
             text = values.text(cells.get("problem"))
-            if problem_key(text):
+            if text:  # 无 and the like are left out by raise_problems
                 unit = values.text(cells.get("problem_unit")) or None
                 self.sightings.append(Sighting(pid, month, text, unit, due))
 
-    def write(self, conn: Connection, *, stamp: str, source: str, by: str | None) -> None:
+    def write(self, ledger: Ledger, conn: Connection, *, stamp: str, source: str,
+              by: str | None) -> None:
+        if self.first_id is not None:
+            self.sightings = [Sighting(*r) for r in conn.exec_driver_sql(
+                "SELECT project_id, month, problem FROM progress_entry"
+                f" WHERE id > {int(self.first_id)} AND batch_id = {int(self.batch)}"
+                " AND problem IS NOT NULL")]
         record_procedures(conn, self.statements, stamp=stamp, source=source, by=by)
-        raise_problems(conn, self.sightings, stamp=stamp, source=source, by=by)
+        raise_problems(conn, self.sightings, stamp=stamp, source=source, by=by, ledger=ledger)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -482,7 +512,9 @@ def add_problem(ledger: Ledger, code: str, text: str, *, month: str | None = Non
             raise Rejected([Problem(cmd, None, "--text", f"{code} already has this problem, open "
                                     f"in {label} (`innovtrack problems list --code {code}` "
                                     "shows it)")])
-        return _problem_rows(conn, f"p.id = {int(new[0])}", {})[0]
+        latest = conn.exec_driver_sql(
+            f"SELECT MAX(id) FROM problem WHERE project_id = {int(pid)}").scalar_one()
+        return _problem_rows(conn, f"p.id = {int(latest)}", {})[0]
 
 
 def resolve_problem(ledger: Ledger, problem_id: int, month: str, note: str, *,
