@@ -271,3 +271,20 @@ def test_procedures_as_known_at_a_moment(cli):
     assert outstanding() == ["approval", "planning", "design", "tender", "permit"]
     assert outstanding("--known-at", stamp) == ["approval", "land", "planning", "design",
                                                 "tender", "permit"]
+
+
+def test_a_file_with_only_a_problem_column_and_a_corrections_file_raise_problems(cli, tmp_path):
+    assert cli("import", PROJECTS).code == 0
+    path = tmp_path / "2016年3月.csv"
+    path.write_text("项目编号,月份,本月完成投资（万元）,自年初累计完成投资（万元）,形象进度,存在问题\n"
+                    "SV-06,2016-03,10,10,在建,缺电\nSV-07,2016-03,10,10,在建,无\n"
+                    "SV-08,2016-03,10,10,在建,\n", encoding="utf-8")
+    assert cli("progress", "import", path).code == 0
+    fix = tmp_path / "更正.csv"
+    fix.write_text("项目编号,月份,本月完成投资（万元）,存在问题,更正原因\n"
+                   "SV-08,2016-03,12,缺水,企业复核\n", encoding="utf-8")
+    run = cli("progress", "import", fix, "--corrections")
+    assert run.code == 0, run.stderr
+    got = json.loads(cli("problems", "list", "--format", "json").stdout)
+    assert sorted((p["code"], p["text"], p["raised_month"]) for p in got) == [
+        ("SV-06", "缺电", "2016-03"), ("SV-08", "缺水", "2016-03")]
