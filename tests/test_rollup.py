@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from innovtrack.rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up, warning_colour
+from innovtrack.rollup import (
+    Earlier,
+    ProblemFact,
+    ReportInput,
+    ReportSpec,
+    TargetFact,
+    roll_up,
+    warning_colour,
+)
 
 WAN = 10_000
 
@@ -140,18 +148,27 @@ def test_region_filter_measures_against_plans_only():
     assert report.targets_published is False
 
 
-def test_problems_grouped_by_responsible_unit_and_open_until_resolved():
+def test_problems_open_at_the_as_of_month_grouped_by_the_unit_to_solve_them():
     rows = [project(1, "A", unit="甲局"), project(2, "B", unit="乙局"), project(3, "C", unit="甲局"),
             project(4, "D", unit=None)]
-    at_month = {1: ("building", "缺电"), 2: ("building", None), 4: ("building", "缺水")}
-    # C did not report in June; its May problem stays open. B's problem of May was resolved.
-    earlier = {3: Earlier("building", True, "用地未批", "2016-05")}
+    facts = [ProblemFact(1, 1, "缺电", "2016-06", "甲局", "2016-07", None),
+             ProblemFact(2, 2, "资金", "2016-03", "乙局", "2016-04", "2016-05"),  # resolved
+             ProblemFact(3, 3, "用地未批", "2016-02", "甲局、丙委", "2016-04", "2016-07"),
+             ProblemFact(4, 4, "缺水", "2016-06", None, "2016-07", None)]
     sums = {pid: (50 * WAN, 0) for pid in range(1, 5)}
-    report = run(rows, sums, at_month, earlier)
-    got = [(g.responsible_unit, [(i.code, i.problem, i.month) for i in g.items])
+    at_month = {pid: ("building", None) for pid in range(1, 5)}
+    report = roll_up(ReportInput(spec=spec(), projects=rows, sums=sums, at_month=at_month,
+                                 earlier={}, targets=(), monthly=None, problems=facts))
+    got = [(g.responsible_unit, [(i.code, i.month, i.age_months, i.overdue) for i in g.items])
            for g in report.problems]
-    assert got == [("甲局", [("A", "缺电", "2016-06"), ("C", "用地未批", "2016-05")]),
-                   ("未明确责任单位", [("D", "缺水", "2016-06")])]
+    # C's problem: raised in February, due in April, resolved only in July: open, 4 months,
+    # overdue at June. A's is new in June (due July): not overdue. B's was resolved in May.
+    assert got == [("甲局、丙委", [("C", "2016-02", 4, True)]),
+                   ("甲局", [("A", "2016-06", 0, False)]),
+                   ("未明确责任单位", [("D", "2016-06", 0, False)])]
+    units = {u.unit: (u.projects, u.open_problems, u.overdue_problems) for u in report.by_unit}
+    assert units == {"甲局": (2, 2, 1), "乙局": (1, 0, 0), "丙委": (0, 1, 1),
+                     "未明确责任单位": (1, 1, 0)}
 
 
 def test_monthly_curve_is_cumulative_against_the_total_denominator():

@@ -192,6 +192,49 @@ def _m4_versions(conn: Connection) -> None:
 
     _ddl(conn, version_ddl(conn.dialect.name))
     backfill_past(conn)
+# Supervision (SPEC §9): procedure statements are append-only like entries; a problem's only
+# update is its resolution (销号), set once, like an entry's superseded_by.
+_V5 = [
+    """CREATE TABLE procedure_change (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        procedure TEXT NOT NULL,
+        state TEXT NOT NULL,
+        month TEXT NOT NULL,
+        done_month TEXT,
+        recorded_at TEXT NOT NULL,
+        source TEXT,
+        recorded_by TEXT
+    )""",
+    "CREATE INDEX procedure_change_project ON procedure_change(project_id, procedure, month)",
+    """CREATE TABLE problem (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        text TEXT NOT NULL,
+        text_key TEXT NOT NULL,
+        raised_month TEXT NOT NULL,
+        unit TEXT,
+        due_month TEXT NOT NULL,
+        source TEXT,
+        raised_by TEXT,
+        recorded_at TEXT NOT NULL,
+        resolved_month TEXT,
+        resolution TEXT,
+        resolved_by TEXT,
+        resolved_at TEXT
+    )""",
+    "CREATE INDEX problem_project ON problem(project_id, text_key)",
+    "CREATE INDEX problem_raised ON problem(raised_month)",
+]
+
+
+def _m5_supervision(conn: Connection) -> None:
+    """The procedure and problem tables; the problems that existing entries already state
+    become the ledger's first problems (by the same rule an import applies)."""
+    _ddl(conn, _V5)
+    from .supervision import problems_from_entries
+
+    problems_from_entries(conn)
 
 
 @dataclass(frozen=True)
@@ -206,6 +249,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "programme-2016", _m2_programme),
     Migration(3, "pace-curve", _m3_pace_curve),
     Migration(4, "versions-and-issued-reports", _m4_versions),
+    Migration(5, "supervision", _m5_supervision),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

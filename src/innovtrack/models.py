@@ -176,6 +176,41 @@ class IssuedReport(SQLModel, table=True):
     note: str | None = None
     sha256: str
     body: str
+class ProcedureChange(SQLModel, table=True):
+    """One statement of a project's procedure (前期手续): append-only, latest by month wins."""
+
+    __tablename__ = "procedure_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    procedure: str  # approval / land / planning / eia / design / tender / permit
+    state: str  # pending / in_progress / done
+    month: str  # the month the statement is for
+    done_month: str | None = None
+    recorded_at: str
+    source: str | None = None
+    recorded_by: str | None = None
+
+
+class ProblemRecord(SQLModel, table=True):
+    """A problem of the problem ledger (问题台账); resolved once, never deleted."""
+
+    __tablename__ = "problem"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    text: str
+    text_key: str
+    raised_month: str
+    unit: str | None = None
+    due_month: str
+    source: str | None = None
+    raised_by: str | None = None
+    recorded_at: str
+    resolved_month: str | None = None
+    resolution: str | None = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
 
 
 class SchemaMigration(SQLModel, table=True):

@@ -77,6 +77,12 @@ STAGES = {"new": "新建", "continuing": "续建"}
 _STAGE_ALIASES = {"新建": "new", "续建": "continuing", "new": "new", "continuing": "continuing",
                   "新建项目": "new", "续建项目": "continuing"}
 
+# The procedures (前期手续) of a new project, in the order they are usually done (SPEC §9), and
+# the states each can be in.
+PROCEDURES = {"approval": "立项", "land": "用地", "planning": "规划", "eia": "环评",
+              "design": "设计", "tender": "招标", "permit": "施工许可"}
+PROCEDURE_STATES = {"pending": "未办", "in_progress": "办理中", "done": "已办结"}
+
 # Construction status (形象进度), in the order a project moves through them; suspended sits apart.
 STATUSES = {"preparing": "前期", "building": "在建", "producing": "建成投产", "suspended": "停缓建"}
 STATUS_ORDER = {"preparing": 0, "building": 1, "suspended": 1, "producing": 2}

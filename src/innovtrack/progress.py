@@ -37,6 +37,7 @@ from .ingest.progress import (
 )
 from .ledger import current_user, find_batch, insert_many, record_batch
 from .money import unit_name
+from .supervision import FileSupervision
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -336,6 +337,11 @@ def _single(ledger: Ledger, command: str, code: str, month: str, *, amount: str 
                     f"INSERT INTO progress_entry ({', '.join(cols)})"
                     f" VALUES ({', '.join(':' + c for c in cols)}) RETURNING id"),
                     dict(zip(cols, (*rows[0], stamp, "cli", None), strict=True))).scalar_one()
+            if problem:  # the problem ledger (SPEC §9) hears of it too
+                from .supervision import Sighting, raise_problems
+
+                raise_problems(conn, [Sighting(rows[0][0], rows[0][1], problem)], stamp=stamp,
+                               source="cli", by=by)
             entry = _entry_by_id(conn, new_id)
             warnings = out.warnings + _late_warnings(conn, view, out.late)
     except Exception as exc:
@@ -552,9 +558,12 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                 stamp = now_text()
                 batch = record_batch(conn, kind=kind, file_name=table.display, digest=digest,
                                      rows=0, added=0, updated=0, unchanged=0, by=by)
-                entries = checker.run(rows)
+                # Procedures and problems (SPEC §9) are read beside the checker's pass.
+                sup = FileSupervision(conn, layout.index, layout.month, batch)
+                entries = checker.run(sup.tee(rows) if sup.active else rows)
                 if corrections:
                     written = list(entries)
+                    sup.check(view.ids, checker.problem)
                     if not out.problems and written:
                         _supersede(ledger, conn, written, stamp=stamp, source=table.display,
                                    batch=batch)
@@ -564,10 +573,12 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                         count = _insert_entries(ledger, conn, entries, checker.entry_columns(),
                                                 stamp=stamp, source=table.display, batch=batch,
                                                 by=by)
+                        sup.check(view.ids, checker.problem)
                         if out.problems:
                             raise out.rejected(table.display)
                 if out.problems:
                     raise out.rejected(table.display)
+                sup.write(ledger, conn, stamp=stamp, source=table.display, by=by)
                 result.warnings.extend(out.warnings)
                 result.warnings.extend(_late_warnings(conn, view, out.late))
             result.rows = out.rows

@@ -134,6 +134,9 @@ def get_project(ledger: Ledger, code: str) -> dict:
             {"p": r["id"]})]
         replaced_by = conn.execute(text("SELECT code FROM project WHERE replaces = :c"),
                                    {"c": r["code"]}).scalar()
+        from .supervision import project_supervision
+
+        supervision = project_supervision(conn, r["id"])
     status = None
     timeline = []
     started = completed = None
@@ -153,4 +156,5 @@ def get_project(ledger: Ledger, code: str) -> dict:
     out["completed"] = completed  # first month reported 建成投产
     out["corrections"] = corrections
     out["history"] = history
+    out.update(supervision)  # procedures and problems (SPEC §9)
     return out

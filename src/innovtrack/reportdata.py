@@ -21,7 +21,15 @@ from . import pace as pacing
 from .clock import parse_moment
 from .db import DriverReader, now_text, read_driver
 from .errors import UsageError
-from .rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up
+from .rollup import (
+    Earlier,
+    ProblemFact,
+    ProcedureFact,
+    ReportInput,
+    ReportSpec,
+    TargetFact,
+    roll_up,
+)
 from .targets import in_force_sql, pace_in_force_sql
 
 _NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
@@ -167,9 +175,11 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
         sums = {pid: (int(a), int(b)) for pid, (a, b) in sums.items()}
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
+    problems, procedures = _supervision_rows(sql, at, project_rel, where, params)
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
                        targets=targets, monthly=series, latest_month=latest,
-                       pace=load_pace(sql, spec))
+                       pace=load_pace(sql, spec), problems=problems,
+                       procedures=procedures)
 
 
 def load_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
@@ -198,6 +208,29 @@ _PACE_LOADERS = {"linear": lambda sql, spec: pacing.linear(), "seasonal": _seaso
                  "learned": _learned_pace}  # the keys are pace.KINDS (a test holds them so)
 
 
+def _supervision_rows(sql: _Sql, at: str | None, project_rel: str, where: str, params: dict):
+    """The problems raised by M and the procedure statements of new projects up to M (SPEC
+    §9), each as recorded by `at` (None: now): a resolution recorded later has not happened."""
+    known = at is not None
+    resolved = ("CASE WHEN q.resolved_at <= :known_at THEN q.resolved_month END" if known
+                else "q.resolved_month")
+    problems = [ProblemFact(*r) for r in sql.rows(
+        f"SELECT q.id, q.project_id, q.text, q.raised_month, q.unit, q.due_month, {resolved}"
+        " FROM problem q"
+        f" JOIN {project_rel} p ON p.id = q.project_id"
+        f" WHERE q.raised_month <= :m AND {where}"
+        + (" AND q.recorded_at <= :known_at" if known else "")
+        + " ORDER BY q.raised_month, q.id", params)]
+    procedures = [ProcedureFact(*r) for r in sql.rows(
+        "SELECT c.project_id, c.procedure, c.month, c.state, c.done_month"
+        " FROM procedure_change c"
+        f" JOIN {project_rel} p ON p.id = c.project_id"
+        f" WHERE p.stage = 'new' AND c.month <= :m AND {where}"
+        + (" AND c.recorded_at <= :known_at" if known else "")
+        + " ORDER BY c.month, c.recorded_at, c.id", params)]
+    return problems, procedures
+
+
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:
     """The latest status before M, whether it was ever built, and the year's latest problem."""
     entries.sort()
@@ -220,7 +253,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                   unit: str = "亿元", pace: str = "linear") -> dict:
     """The command line's choices checked and normalised (codes, months, stamps), before any
     ledger is opened: a usage error must not create or touch one."""
-    if kind not in ("quarterly", "monthly", "lagging"):
+    if kind not in ("quarterly", "monthly", "lagging", "supervision"):
         raise UsageError(f"unknown report {kind!r}")
     if pace not in pacing.KINDS:
         raise UsageError(f"--pace {pace!r}: one of {', '.join(pacing.KINDS)}")
@@ -254,8 +287,8 @@ def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,
     """The ReportSpec for checked choices, the period defaulting to the ledger's latest.
 
     quarterly: --year/--quarter, default the latest quarter with entries (in --year if given);
-    monthly and lagging: --month / --as-of, default the latest month with entries (as
-    recorded by `known_at`; `live`: the snapshot's own moment).
+    monthly, lagging and supervision: --month / --as-of, default the latest month with
+    entries (as recorded by `known_at`; `live`: the snapshot's own moment).
     """
     base = ReportSpec(kind=kind, year=0, as_of="", period_start="", known_at=known_at, **rest)
     at = None if live else known_at

@@ -9,9 +9,11 @@ percentages are carried unrounded and rounded only when shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import pace as pacing
@@ -132,6 +134,9 @@ class ReportInput:
     monthly: Sequence[tuple[str, int]] | None  # (month, 元) Y-01..M of the counted projects
     latest_month: str | None = None  # the latest month with any entry up to M
     pace: pacing.Pace | None = None  # the curve 时序进度 follows; None: linear
+    # Supervision (SPEC §9): problems raised by M, procedure statements of new projects.
+    problems: Sequence[ProblemFact] = ()
+    procedures: Sequence[ProcedureFact] = ()
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -213,11 +218,18 @@ class ProjectLine(NamedTuple):
 
 @dataclass(frozen=True)
 class ProblemItem:
+    """An open problem of the problem ledger at the as-of month."""
+
     code: str
     name: str
     region: str
-    month: str
+    month: str  # raised in
     problem: str
+    id: int = 0
+    unit: str | None = None  # the unit that is to solve it
+    due_month: str | None = None
+    age_months: int = 0
+    overdue: bool = False
 
 
 @dataclass
@@ -256,6 +268,8 @@ class Report:
     source: ReportInput | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)
     pace: pacing.Pace = field(default_factory=pacing.linear)
+    procedures: ProceduresSection | None = None
+    by_unit: list[UnitRow] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -416,7 +430,6 @@ def roll_up(data: ReportInput) -> Report:
     counted: list[ProjectRow] = []
     withdrawn: list[ProjectFacts] = []
     lagging: list[ProjectLine] = []
-    with_problem: list[ProjectFacts] = []
     unreported: list[ProjectFacts] = []
     no_plan: list[ProjectFacts] = []
     cells: dict[tuple[str, str, str], _Acc] = {}
@@ -478,13 +491,9 @@ def roll_up(data: ReportInput) -> Report:
                 a.due_completed += 1
         if entry is not None:
             a.reported += 1
-            if entry[1]:
-                facts = facts or merge_facts(row, data)
         if facts is None and (late_start or (plan and ytd * 100 <= plan * behind_factor)):
             facts = merge_facts(row, data)
         if facts is not None:
-            if facts.problem:
-                with_problem.append(facts)
             if not facts.reported:
                 unreported.append(facts)
             line = project_line(facts, spec, tp)
@@ -532,17 +541,6 @@ def roll_up(data: ReportInput) -> Report:
             continue
         by_region.append(_judge(_fill(GroupRow(r, region=r), accs), spec, tp))
 
-    problems: dict[str, ProblemGroup] = {}
-    for p in with_problem:
-        unit = p.responsible_unit or "未明确责任单位"
-        group = problems.get(unit)
-        if group is None:
-            group = problems[unit] = ProblemGroup(unit)
-        group.items.append(ProblemItem(p.code, p.name, p.region, p.problem_month or as_of,
-                                       p.problem))
-    problem_groups = sorted(problems.values(), key=lambda g: (
-        g.responsible_unit == "未明确责任单位", -len(g.items), g.responsible_unit))
-
     region_order = {r: i for i, r in enumerate(programme.REGIONS)}
     unreported.sort(key=lambda p: (region_order.get(p.region, 99), p.code))
 
@@ -560,10 +558,11 @@ def roll_up(data: ReportInput) -> Report:
 
     report = Report(spec=spec, time_progress_pct=float(tp), total=total, by_category=by_category,
                     by_sector=by_sector, by_region=by_region, counted=counted, lagging=lagging,
-                    problems=problem_groups, unreported=unreported, monthly=monthly,
+                    problems=[], unreported=unreported, monthly=monthly,
                     targets_published=total.target is not None, withdrawn=withdrawn,
                     no_plan=no_plan, has_entries=has_entries, latest_month=data.latest_month,
                     source=data, pace=pace)
+    add_supervision(report, data)
     report.notes = _notes(report)
     return report
 
@@ -602,3 +601,235 @@ def _codes(projects: Sequence[ProjectFacts], limit: int = 5) -> str:
 
 def _month_cn(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+# --- supervision (SPEC §9): problems, procedures, responsible units -----------------------------
+
+NO_UNIT = "未明确责任单位"
+_UNIT_SPLIT = re.compile(r"\s*[、，,；;/]\s*")
+PROCEDURE_ORDER = tuple(programme.PROCEDURES)
+
+
+@lru_cache(maxsize=4096)  # a few hundred distinct cells over 100,000 projects
+def unit_names(text: str | None) -> tuple[str, ...]:
+    """The units a 责任单位 cell names (甲局、乙委 names two); NO_UNIT when it names none."""
+    names = tuple(dict.fromkeys(u for u in _UNIT_SPLIT.split(text or "") if u.strip()))
+    return names or (NO_UNIT,)
+
+
+def _ordinal(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+@lru_cache(maxsize=1024)
+def next_month(month: str) -> str:
+    n = _ordinal(month) + 1
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def age_months(raised: str, as_of: str) -> int:
+    """Whole months from the month a problem was raised to the as-of month (0 in the same)."""
+    return _ordinal(as_of) - _ordinal(raised)
+
+
+def is_open(raised: str, resolved: str | None, as_of: str) -> bool:
+    """Open at M: raised by M and not resolved in a month <= M."""
+    return raised <= as_of and (resolved is None or resolved > as_of)
+
+
+def is_overdue(due: str, as_of: str) -> bool:
+    """Overdue at M: its due month is before M (an open problem due in M is not yet)."""
+    return due < as_of
+
+
+class ProblemFact(NamedTuple):
+    """A problem of the ledger as the report sees it (resolution only if known by then)."""
+
+    id: int
+    project_id: int
+    text: str
+    raised_month: str
+    unit: str | None
+    due_month: str
+    resolved_month: str | None
+
+
+class ProcedureFact(NamedTuple):
+    """One procedure statement of a new project (recorded order)."""
+
+    project_id: int
+    procedure: str
+    month: str
+    state: str
+    done_month: str | None
+
+
+class ProcedureLine(NamedTuple):
+    """A new project not started by M, with where each of its procedures stands."""
+
+    code: str
+    name: str
+    region: str
+    responsible_unit: str | None
+    start_deadline: str
+    past_deadline: bool
+    states: dict[str, tuple[str, str | None]]  # procedure -> (state, done month), all seven
+
+    @property
+    def done(self) -> tuple[str, ...]:
+        return tuple(p for p in PROCEDURE_ORDER if self.states[p][0] == "done")
+
+    @property
+    def outstanding(self) -> tuple[str, ...]:
+        return tuple(p for p in PROCEDURE_ORDER if self.states[p][0] != "done")
+
+
+@dataclass
+class ProceduresSection:
+    lines: list[ProcedureLine]
+    missing: dict[str, int]  # procedure -> how many of these projects have not done it
+    past_deadline: int
+
+
+@dataclass
+class UnitRow:
+    """One responsible unit: its projects' figures, lagging projects and problems."""
+
+    unit: str
+    projects: int = 0
+    plan: int = 0
+    actual_ytd: int = 0
+    completion_pct: float | None = None
+    gap_pp: float | None = None
+    warning: str | None = None
+    lagging: int = 0
+    open_problems: int = 0
+    overdue_problems: int = 0
+
+
+def procedure_states(facts: Sequence[ProcedureFact], as_of: str
+                     ) -> dict[str, tuple[str, str | None]]:
+    """Each procedure at M: the latest statement of a month <= M (pending when none)."""
+    out: dict[str, tuple[str, str | None]] = {p: ("pending", None) for p in PROCEDURE_ORDER}
+    latest: dict[str, str] = {}
+    for f in facts:
+        if f.month <= as_of and f.month >= latest.get(f.procedure, ""):
+            latest[f.procedure] = f.month
+            out[f.procedure] = (f.state, f.done_month)
+    return out
+
+
+def add_supervision(report: Report, data: ReportInput) -> None:
+    """The problems, procedures and by_unit sections, from the counted projects."""
+    spec = report.spec
+    as_of = spec.as_of
+    tp = report.time_progress_pct
+    counted = {row[0]: row for row in report.counted} if data.problems else {}
+
+    items: list[ProblemItem] = []
+    for f in data.problems:
+        row = counted.get(f.project_id)
+        if row is None or not is_open(f.raised_month, f.resolved_month, as_of):
+            continue
+        items.append(ProblemItem(row[1], row[2], row[4], f.raised_month, f.text, f.id,
+                                 f.unit, f.due_month, age_months(f.raised_month, as_of),
+                                 is_overdue(f.due_month, as_of)))
+    groups: dict[str, ProblemGroup] = {}
+    for item in sorted(items, key=lambda i: (i.month, i.code, i.id)):
+        unit = item.unit or NO_UNIT
+        groups.setdefault(unit, ProblemGroup(unit)).items.append(item)
+    report.problems = sorted(groups.values(), key=lambda g: (
+        g.responsible_unit == NO_UNIT, -sum(i.overdue for i in g.items), -len(g.items),
+        g.responsible_unit))
+
+    by_pid: dict[int, list[ProcedureFact]] = {}
+    for f in data.procedures:
+        by_pid.setdefault(f.project_id, []).append(f)
+    lines = []
+    at_get = data.at_month.get
+    for row in report.counted:
+        if row[7] != "new" or (at_get(row[0]) or (None,))[0] in ("building", "producing"):
+            continue  # a status of M that says started needs no look back
+        facts = merge_facts(row, data)
+        if is_started(facts):
+            continue
+        deadline = start_deadline(facts, spec.year)
+        lines.append(ProcedureLine(row[1], row[2], row[4], row[8], deadline, as_of >= deadline,
+                                   procedure_states(by_pid.get(row[0], ()), as_of)))
+    report.procedures = ProceduresSection(
+        lines, {p: sum(1 for x in lines if x.states[p][0] != "done") for p in PROCEDURE_ORDER},
+        sum(1 for x in lines if x.past_deadline))
+
+    units: dict[str, UnitRow] = {}
+
+    def unit_row(name: str) -> UnitRow:
+        u = units.get(name)
+        if u is None:
+            u = units[name] = UnitRow(name)
+        return u
+
+    # Summed per 责任单位 cell first, then split: one dict update per project.
+    sums_get = data.sums.get
+    by_cell: dict[str | None, list[int]] = {}
+    for row in report.counted:
+        acc = by_cell.get(row[8])
+        if acc is None:
+            acc = by_cell[row[8]] = [0, 0, 0]
+        acc[0] += 1
+        acc[1] += row[13] or 0
+        acc[2] += (sums_get(row[0]) or (0, 0))[0]
+    for cell, (count, plan, ytd) in by_cell.items():
+        for name in unit_names(cell):
+            u = unit_row(name)
+            u.projects += count
+            u.plan += plan
+            u.actual_ytd += ytd
+    lagging_by_cell: dict[str | None, int] = {}
+    for line in report.lagging:
+        cell = line.facts.responsible_unit
+        lagging_by_cell[cell] = lagging_by_cell.get(cell, 0) + 1
+    for cell, count in lagging_by_cell.items():
+        for name in unit_names(cell):
+            unit_row(name).lagging += count
+    for item in items:
+        for name in unit_names(item.unit):
+            u = unit_row(name)
+            u.open_problems += 1
+            u.overdue_problems += item.overdue
+    for u in units.values():
+        u.completion_pct = _pct(u.actual_ytd, u.plan)
+        u.gap_pp = None if u.completion_pct is None else u.completion_pct - tp
+        u.warning = warning_colour(u.gap_pp, spec.yellow_margin, spec.red_margin)
+    report.by_unit = sorted(units.values(), key=lambda u: (
+        u.unit == NO_UNIT, -u.overdue_problems, -u.open_problems, -u.lagging, u.unit))
+
+
+@dataclass
+class UnitSupervision:
+    """One unit's 督办单: its overdue problems and its lagging projects."""
+
+    unit: str
+    overdue: list[ProblemItem]
+    lagging: list[ProjectLine]
+
+
+def supervision_list(report: Report) -> list[UnitSupervision]:
+    """Every unit with an overdue problem or a lagging project, most overdue problems first."""
+    units: dict[str, UnitSupervision] = {}
+
+    def of(name: str) -> UnitSupervision:
+        u = units.get(name)
+        if u is None:
+            u = units[name] = UnitSupervision(name, [], [])
+        return u
+
+    for group in report.problems:
+        for item in group.items:
+            if item.overdue:
+                for name in unit_names(item.unit):
+                    of(name).overdue.append(item)
+    for line in report.lagging:
+        for name in unit_names(line.facts.responsible_unit):
+            of(name).lagging.append(line)
+    return sorted(units.values(), key=lambda u: (-len(u.overdue), -len(u.lagging),
+                                                 u.unit == NO_UNIT, u.unit))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import progress, projects, report, targets
+from . import progress, projects, report, supervision, targets
 
 app = typer.Typer(
     name="innovtrack",
@@ -47,6 +47,8 @@ app.add_typer(projects.app, name="projects")
 app.add_typer(progress.app, name="progress")
 app.add_typer(report.app, name="report")
 app.add_typer(targets.app, name="targets")
+app.add_typer(supervision.procedures_app, name="procedures")
+app.add_typer(supervision.problems_app, name="problems")
 
 
 def main(argv: list[str] | None = None) -> int:

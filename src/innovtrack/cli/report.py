@@ -10,7 +10,7 @@ import typer
 from .common import DbOption, Format, FormatOption, OutputOption, Unit, UnitOption
 
 app = typer.Typer(help="Reports: the quarterly report to the provincial government, the monthly "
-                       "roll-up, lagging projects.", no_args_is_help=True)
+                       "roll-up, lagging projects, the 督办 list.", no_args_is_help=True)
 
 YellowOption = Annotated[float, typer.Option(
     "--yellow-margin", help="Yellow below time progress by more than this many points.")]
@@ -219,3 +219,40 @@ def diff_command(
 
     emit_diff(build_diff(db, year=year, quarter=quarter, month=month, start=start, end=end),
               format.value, unit.value, output)
+
+
+
+
+@app.command("supervision")
+def supervision_command(
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Month as 2016-06 (default: the latest month with entries).")] = None,
+    yellow_margin: YellowOption = 10.0,
+    red_margin: RedOption = 30.0,
+    category: CategoryOption = None,
+    region: RegionOption = None,
+    known_at: KnownAtOption = None,
+    pace: PaceOption = Pace.linear,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    unit: UnitOption = Unit.yi,
+    output: OutputOption = None,
+) -> None:
+    """The 督办 list: per responsible unit, its overdue problems and its lagging projects.
+
+    Units with the most overdue problems come first; --format xlsx writes one print-ready
+    sheet per unit (a 督办单 to send as it is).
+
+    Example: innovtrack report supervision --as-of 2016-06 --format xlsx -o 督办单.xlsx
+    """
+    from ..render.output import notice
+    from ..render.supervision import emit_supervision
+    from ..reportdata import build_report
+
+    report = build_report(db, kind="supervision", unit=unit.value, monthly=False,
+                          month=as_of, yellow_margin=yellow_margin, red_margin=red_margin,
+                          category=category, region=region, known_at=known_at,
+                          pace=pace.value)
+    emit_supervision(report, format.value, output)
+    if output:
+        notice(f"wrote {output}")

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..money import UNIT_ALIASES
+from ..supervision import PROCEDURES
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,13 @@ PROGRESS_FIELDS: dict[str, FieldSpec] = {
     "reason": FieldSpec("更正原因", ("更正原因", "原因", "reason")),
     "reported_by": FieldSpec("填报人", ("填报人", "填报单位", "reportedby")),
     "note": FieldSpec("备注", ("备注", "说明", "情况说明", "note")),
+    # Supervision (SPEC §9): who is to solve the problem, by when, and the procedures.
+    "problem_unit": FieldSpec("需协调解决单位", ("需协调解决单位", "责任单位", "责任单位或责任人",
+                                             "问题责任单位", "问题责任单位或责任人", "协调解决单位",
+                                             "需协调单位", "problemunit")),
+    "due": FieldSpec("解决时限", ("解决时限", "问题解决时限", "完成时限", "解决期限",
+                                  "要求解决时间", "计划解决时间", "要求完成时限", "due")),
+    **{p.code: FieldSpec(p.name, p.aliases) for p in PROCEDURES},
 }
 
 # 2016年计划投资, 2016计划投资, 2016年度投资计划, 2016年计划, plan2016, 计划投资（2016年）

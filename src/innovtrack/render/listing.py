@@ -50,6 +50,8 @@ def _label(kind: str, value) -> str:
             return programme.STATUSES.get(value, value)
         case "state":
             return {"active": "在列", "withdrawn": "已退出"}.get(value, value)
+        case "problem_state":
+            return {"open": "未销号", "resolved": "已销号"}.get(value, value)
         case "bool":
             return "是" if value else ""
         case "time":  # recorded-at stamps: to the minute on screen, in full in JSON/CSV

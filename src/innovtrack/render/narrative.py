@@ -6,13 +6,9 @@ decimals, percentages to two decimals), so a reader can find each figure in the 
 
 from __future__ import annotations
 
-import re
-
 from ..pace import KIND_CN
 from ..rollup import GroupRow, Report
 from .labels import amount, cumulative_label, pct, period_label, programme_subject
-
-_UNIT_SPLIT = re.compile(r"[、，,；;/]\s*")
 
 
 def gap_phrase(gap: float | None) -> str:
@@ -116,12 +112,7 @@ def narrative(report: Report) -> str:
     else:
         parts.append("无进度滞后项目。")
 
-    if report.problems:
-        count = sum(len(g.items) for g in report.problems)
-        # A project may name several units (甲局、乙委); the paragraph counts each unit once.
-        units = list(dict.fromkeys(
-            unit for g in report.problems for unit in _UNIT_SPLIT.split(g.responsible_unit)
-            if unit))
-        named = "、".join(units[:3]) + ("等" if len(units) > 3 else "")
-        parts.append(f"需协调解决的问题{count}个，涉及{named}{len(units)}个责任单位。")
+    from .supervision import problems_sentence
+
+    parts.append(problems_sentence(report))  # open and overdue problems, units (SPEC §9)
     return "".join(parts)

@@ -71,6 +71,16 @@ def _json(project: dict) -> str:
 _SHOW = 50  # projects a dry run names one by one
 
 
+def procedures_line(procedures: dict) -> str:
+    """前期手续：立项 已办结（2016-03）；用地 办理中；… (SPEC §9)."""
+    from ..supervision import PROCEDURE_NAMES, STATES
+
+    return "前期手续：" + "；".join(
+        f"{PROCEDURE_NAMES[code]} {STATES[v['state']]}"
+        + (f"（{v['done_month']}）" if v["done_month"] else "")
+        for code, v in procedures.items())
+
+
 def import_summary(result) -> list[str]:
     """The lines `innovtrack import` prints on stderr about a ledger.ProjectImport."""
     file = result.file
@@ -146,6 +156,8 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
             for t in p["timeline"]))
     if p.get("started") or p.get("completed"):
         parts.append(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}")
+    if p.get("procedures"):
+        parts.append(procedures_line(p["procedures"]))
     if p["entries"]:
         t = Table(title="月度进度", header_style="bold")
         for head in ("月份", f"本月完成（{unit}）", f"年初累计（{unit}）", "形象进度", "存在问题",
@@ -167,6 +179,15 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
                       f"{c['old_reported_by'] or ''} {shown(c['old_recorded_at'], seconds=False)}",
                       shown(c["recorded_at"], seconds=False), c["reported_by"] or "",
                       c["reason"] or "")
+        parts.append(t)
+    if p.get("problems"):
+        t = Table(title="问题台账", header_style="bold")
+        for head in ("编号", "提出月份", "问题", "责任单位", "解决时限", "状态", "解决情况"):
+            t.add_column(head)
+        for q in p["problems"]:
+            t.add_row(str(q["id"]), q["raised_month"], q["text"], q["unit"] or "",
+                      q["due_month"], "未销号" if q["state"] == "open"
+                      else f"已销号（{q['resolved_month']}）", q["resolution"] or "")
         parts.append(t)
     if p["history"]:
         t = Table(title="变更记录", header_style="bold")

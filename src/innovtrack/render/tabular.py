@@ -25,6 +25,10 @@ from .labels import (
     warning,
 )
 from .narrative import narrative
+from .supervision import CSV_KEYS as SUPERVISION_CSV_KEYS
+from .supervision import csv_rows as supervision_csv_rows
+from .supervision import json_sections
+from .supervision import markdown_lines as supervision_markdown
 
 
 def _wan(yuan: int | None):
@@ -103,10 +107,7 @@ def report_dict(report: Report) -> dict:
         "by_sector": [group_dict(r) for r in report.by_sector],
         "by_region": [group_dict(r) for r in report.by_region],
         "lagging": [line_dict(line) for line in report.lagging],
-        "problems": [{"responsible_unit": g.responsible_unit,
-                      "items": [{"code": i.code, "name": i.name, "region": i.region,
-                                 "month": i.month, "problem": i.problem} for i in g.items]}
-                     for g in report.problems],
+        **json_sections(report),  # problems, procedures, by_unit (SPEC §9)
         "unreported": [{"code": p.code, "name": p.name, "region": p.region,
                         "responsible_unit": p.responsible_unit} for p in report.unreported],
         "withdrawn": [{"code": p.code, "name": p.name, "withdrawn_month": p.withdrawn_month}
@@ -129,7 +130,7 @@ def pace_dict(pace) -> dict:
             "set_at": pace.set_at, "years": list(pace.years), "note": pace.note}
 
 
-_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly")
+_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit")
 
 
 def to_json(report: Report) -> str:
@@ -145,6 +146,13 @@ def to_json(report: Report) -> str:
         if key in _ONE_PER_LINE and value:
             body = ",\n    ".join(map(encode, value))
             text = f"[\n    {body}\n  ]"
+        elif key == "procedures" and value:  # {projects: [one per line], missing, past_deadline}
+            inner = ['    "projects": [\n      '
+                     + ",\n      ".join(map(encode, value["projects"])) + "\n    ]"
+                     if value["projects"] else '    "projects": []']
+            inner += [f"    {json.dumps(k)}: {encode(v)}" for k, v in value.items()
+                      if k != "projects"]
+            text = "{\n" + ",\n".join(inner) + "\n  }"
         else:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         parts.append(f"  {json.dumps(key)}: {text}")
@@ -188,12 +196,15 @@ def to_csv(report: Report) -> str:
             d = line_dict(line) | against
             writer.writerow([_cell(d[k]) for k in LINE_KEYS])
         return buf.getvalue()
-    writer.writerow(GROUP_KEYS)
+    keys = GROUP_KEYS + [k for k in SUPERVISION_CSV_KEYS if k not in GROUP_KEYS]
+    writer.writerow(keys)
     for level, rows in (("total", [report.total]), ("category", report.by_category),
                         ("sector", report.by_sector), ("region", report.by_region)):
         for row in rows:
             d = group_dict(row) | {"level": level} | against
-            writer.writerow([_cell(d.get(k)) for k in GROUP_KEYS])
+            writer.writerow([_cell(d.get(k)) for k in keys])
+    for d in supervision_csv_rows(report):  # level unit, problem, procedure (SPEC §9)
+        writer.writerow([_cell(d.get(k)) for k in keys])
     return buf.getvalue()
 
 
@@ -284,14 +295,7 @@ def to_markdown(report: Report) -> str:
     else:
         lines.append("无。")
     if spec.kind != "lagging":
-        count = sum(len(g.items) for g in report.problems)
-        lines += ["", f"## 需协调解决的问题（{count}个）", ""]
-        if report.problems:
-            lines += _md_table(["责任单位", "项目编号", "项目名称", "月份", "问题"],
-                               [[g.responsible_unit, i.code, i.name, i.month, i.problem]
-                                for g in report.problems for i in g.items], set())
-        else:
-            lines.append("无。")
+        lines += supervision_markdown(report)  # problems, procedures, by_unit (SPEC §9)
         if spec.kind == "monthly":
             lines += ["", f"## {int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）", ""]
             if report.unreported:

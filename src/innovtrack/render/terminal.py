@@ -67,16 +67,9 @@ def report_renderables(report: Report) -> list:
         lag.add_row(*cells)
     parts.append(lag)
     if spec.kind != "lagging":
-        count = sum(len(g.items) for g in report.problems)
-        probs = Table(title=f"需协调解决的问题（{count}个）", header_style="bold",
-                      title_justify="left")
-        for head in ("责任单位", "项目编号", "项目名称", "月份", "问题"):
-            probs.add_column(head)
-        for g in report.problems:
-            for k, item in enumerate(g.items):
-                probs.add_row(g.responsible_unit if k == 0 else "", item.code, item.name,
-                              item.month, item.problem)
-        parts.append(probs)
+        from .supervision import terminal_parts
+
+        parts += terminal_parts(report)  # problems, procedures, by_unit (SPEC §9)
         if spec.kind == "monthly":
             unrep = Table(title=f"{int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）",
                           header_style="bold", title_justify="left")

@@ -190,7 +190,9 @@ def write_xlsx(report: Report, path: str) -> None:
         _starts_sheet(book, report, head)
     _lagging_sheet(book, report, head)
     if spec.kind != "lagging":
-        _problems_sheet(book, report, head)
+        from .supervision import xlsx_sheets
+
+        xlsx_sheets(book, report, head)  # problems, procedures, by_unit (SPEC §9)
         if spec.kind == "monthly":
             _unreported_sheet(book, report, head)
     month_sheet = _monthly_sheet(book, report, head) if report.monthly else None
@@ -265,15 +267,6 @@ def _lagging_sheet(book: _Book, report: Report, head: str) -> None:
                       book.money(line.forecast), line.forecast_pct], False))
     _table_sheet(book, "滞后项目", f"{head}——进度滞后项目（{len(report.lagging)}个）", columns,
                  rows, unit_line="", warn=True)
-
-
-def _problems_sheet(book: _Book, report: Report, head: str) -> None:
-    columns = [("责任单位", "text", 28), ("项目编号", "text", 12), ("项目名称", "text", 36),
-               ("地区", "text", 8), ("报送月份", "center", 10), ("需协调解决的问题", "text", 50)]
-    rows = [([g.responsible_unit, i.code, i.name, i.region, i.month, i.problem], False)
-            for g in report.problems for i in g.items]
-    _table_sheet(book, "待协调问题", f"{head}——需协调解决的问题（{len(rows)}个）", columns, rows,
-                 unit_line="按责任单位汇总")
 
 
 def _unreported_sheet(book: _Book, report: Report, head: str) -> None:
