@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from . import programme
 from .db import DriverReader, read_driver
 from .errors import UsageError
-from .rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up
+from .rollup import KINDS, Earlier, ReportInput, ReportSpec, TargetFact, roll_up
 from .targets import IN_FORCE_SQL
 
 _NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
@@ -210,7 +210,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                   unit: str = "亿元") -> dict:
     """The command line's choices checked and normalised (codes, months, stamps), before any
     ledger is opened: a usage error must not create or touch one."""
-    if kind not in ("quarterly", "monthly", "lagging"):
+    if kind not in KINDS:
         raise UsageError(f"unknown report {kind!r}")
     if yellow_margin < 0 or red_margin < 0:
         raise UsageError("--yellow-margin and --red-margin must not be negative")

@@ -133,6 +133,31 @@ class ReportInput:
     latest_month: str | None = None  # the latest month with any entry up to M
 
 
+# --- report kinds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of report and the sections it holds, in the order every format shows them.
+
+    A section is named by the key its table builder is registered under (render/sections.py);
+    a renderer walks `sections` and never asks which kind it is rendering. A new section is a
+    field of Report, a builder, and its name in the lists below; a new kind is one line here.
+    """
+
+    name: str
+    sections: tuple[str, ...]
+    subject: str | None = None  # what the title names; None: the period (二季度推进情况)
+
+
+_GROUPS = ("totals", "by_sector", "by_region", "starts")
+KINDS: dict[str, ReportKind] = {k.name: k for k in (
+    ReportKind("quarterly", (*_GROUPS, "lagging", "problems", "narrative")),
+    ReportKind("monthly", (*_GROUPS, "lagging", "problems", "unreported", "narrative")),
+    ReportKind("lagging", ("lagging",), subject="进度滞后项目"),
+)}
+
+
 # --- the model -----------------------------------------------------------------------------
 
 
@@ -250,6 +275,10 @@ class Report:
     latest_month: str | None = None
     source: ReportInput | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> ReportKind:
+        return KINDS[self.spec.kind]
 
     @property
     def year(self) -> int:

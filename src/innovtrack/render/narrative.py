@@ -109,3 +109,8 @@ def narrative(report: Report) -> str:
         named = "、".join(units[:3]) + ("等" if len(units) > 3 else "")
         parts.append(f"需协调解决的问题{count}个，涉及{named}{len(units)}个责任单位。")
     return "".join(parts)
+
+
+def narrative_text(report: Report) -> str:
+    """`--format text`: the paragraph alone, ready to paste into the report."""
+    return narrative(report) + "\n"
