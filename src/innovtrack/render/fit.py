@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 BORDER = 3  # each column: a space either side and one rule; the table adds one more rule
-WRAP_MIN = 8  # display cells a wrapping column keeps (four Chinese characters)
+WRAP_MIN = 8  # display cells a wrapping column keeps by default (four Chinese characters)
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Column:
     wrap: bool = False  # text that may fold onto more lines
     drop: int = 0  # leaves in descending order when the terminal is too narrow; 0 stays
     right: bool = False
+    least: int = WRAP_MIN  # a wrapping column's least width, in display cells
 
 
 def _len(value) -> int:
@@ -35,12 +36,35 @@ def _natural(col: Column) -> int:
     return max([_len(col.head), *map(_len, col.cells)])
 
 
+def _folded_lines(text: str, width: int) -> int:
+    """How many lines `text` takes folded at `width` display cells."""
+    from rich.cells import cell_len
+
+    lines, used = 1, 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width:
+            lines, used = lines + 1, 0
+        used += w
+    return lines
+
+
+def _head_min(head: str) -> int:
+    """The least width at which a header folds onto at most one line more than it has."""
+    lines = head.split("\n")
+    longest = max(lines, key=_len, default="")
+    width = max(2, math.ceil(_len(longest) / 2))
+    while sum(_folded_lines(line, width) for line in lines) > len(lines) + 1:
+        width += 1
+    return width
+
+
 def _need(col: Column) -> int:
     """The least width a column can take: its widest cell if it never wraps (the header may
     fold onto two lines), else a few characters."""
-    head = max(2, math.ceil(_len(col.head) / 2))
+    head = _head_min(col.head)
     if col.wrap:
-        return min(_natural(col), max(WRAP_MIN, head))
+        return min(_natural(col), max(col.least, head))
     return max(head, max(map(_len, col.cells), default=0))
 
 

@@ -34,6 +34,7 @@ class Col:
     width: int = 10
     coloured: bool = False
     grouped: bool = False  # people see a value only where it changes; a sheet keeps each
+    least: int = 8  # text: the least width a terminal gives it before columns leave
 
     def shown(self, rows: list[dict], n: int):
         """Row n's value as people read the column (grouped: blank under the same value)."""
@@ -179,7 +180,7 @@ def starts_table(report: Report) -> Table:
 
 @section("lagging")
 def lagging_table(report: Report) -> Table:
-    columns = [Col("code", "项目编号", "label", width=10), Col("name", "项目名称", width=32),
+    columns = [Col("code", "项目编号", "label", width=10), Col("name", "项目名称", width=32, least=14),
                Col("region", "地区", "label", drop=5, width=8),
                Col("sector", "领域", "label", drop=7, width=10),
                Col("responsible_unit", "责任单位", drop=9, width=24),
@@ -188,7 +189,7 @@ def lagging_table(report: Report) -> Table:
                Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
                Col("warning", "预警", "warning", width=6, coloured=True),
                Col("status", "形象进度", "label", drop=3, width=9),
-               Col("reasons", "滞后原因", width=26)]
+               Col("reasons", "滞后原因", width=26, least=12)]
     rows = []
     for line in report.lagging:
         f = line.facts
@@ -205,9 +206,10 @@ def lagging_table(report: Report) -> Table:
 
 @section("problems")
 def problems_table(report: Report) -> Table:
-    columns = [Col("responsible_unit", "责任单位", width=26, grouped=True), Col("code", "项目编号", "label", width=10),
-               Col("name", "项目名称", drop=1, width=30), Col("month", "月份", "label", drop=2, width=9),
-               Col("problem", "问题", width=44)]
+    columns = [Col("responsible_unit", "责任单位", width=26, grouped=True, least=10),
+               Col("code", "项目编号", "label", width=10),
+               Col("name", "项目名称", drop=1, width=30, least=10),
+               Col("month", "月份", "label", drop=2, width=9), Col("problem", "问题", width=44, least=12)]
     rows = [{"responsible_unit": g.responsible_unit, "code": i.code, "name": i.name,
              "month": i.month, "problem": i.problem}
             for g in report.problems for i in g.items]
@@ -218,7 +220,8 @@ def problems_table(report: Report) -> Table:
 @section("unreported")
 def unreported_table(report: Report) -> Table:
     columns = [Col("region", "地区", "label", width=8), Col("code", "项目编号", "label", width=10),
-               Col("name", "项目名称", width=32), Col("responsible_unit", "责任单位", drop=1, width=26)]
+               Col("name", "项目名称", width=32, least=12),
+               Col("responsible_unit", "责任单位", drop=1, width=26)]
     rows = [{"region": p.region, "code": p.code, "name": p.name,
              "responsible_unit": p.responsible_unit or ""} for p in report.unreported]
     return Table("unreported", f"{report.spec.month_number}月未报送项目（{len(rows)}个）",

@@ -24,7 +24,7 @@ def section_columns(table: Table, unit: str):
                 text = Text(text, style=WARNING_STYLE.get(row.get("warning"), ""))
             cells.append(text)
         out.append(Column(col.head, cells, wrap=col.kind == "text", drop=col.drop,
-                          right=col.numeric))
+                          right=col.numeric, least=col.least))
     return out
 
 
