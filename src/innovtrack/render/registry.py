@@ -40,7 +40,7 @@ REPORT_FORMATS = _table(
     Renderer("csv", "tabular:to_csv", (".csv",), bom=True),
     Renderer("markdown", "tabular:to_markdown", (".md", ".markdown")),
     Renderer("xlsx", "xlsx:write_xlsx", (".xlsx",), writes="file", monthly=True),
-    Renderer("docx", "docx:write_docx", (".docx",), writes="file"),
+    Renderer("docx", "word:write_docx", (".docx",), writes="file"),
     Renderer("text", "narrative:narrative_text", (".txt",)),
 )
 

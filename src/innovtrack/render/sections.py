@@ -189,7 +189,7 @@ def lagging_table(report: Report) -> Table:
                Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
                Col("warning", "预警", "warning", width=6, coloured=True),
                Col("status", "形象进度", "label", drop=3, width=9),
-               Col("reasons", "滞后原因", width=26, least=12)]
+               Col("reasons", "滞后原因", width=30, least=12)]
     rows = []
     for line in report.lagging:
         f = line.facts

@@ -15,6 +15,8 @@ row; the per-project detail sheet of 100,000 rows keeps per-cell Python work to 
 
 from __future__ import annotations
 
+import math
+
 from .. import programme
 from ..money import UNITS
 from ..rollup import Report
@@ -31,6 +33,14 @@ def _text(value: str) -> str:
     rich-text XML ("<r>…</r>") into the sheet unescaped; an invisible word joiner at the end
     keeps such a name from being read as markup."""
     return value + "\u2060" if value.startswith("<r>") and value.endswith("</r>") else value
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a text cell takes at a column width (in Excel's character units, the width of a
+    digit; a Chinese character of 宋体 11 pt takes about 1.6 of them)."""
+    from rich.cells import cell_len
+
+    return max(1, math.ceil(cell_len(text) * 0.8 / max(1, width)))
 
 
 class _Book:
@@ -51,12 +61,12 @@ class _Book:
             "unit": add(base | {"align": "right"}),
             "head": add(cell | {"bold": True, "align": "center", "text_wrap": True,
                                 "bg_color": "#D9E1F2"}),
-            "text": add(cell),
+            "text": add(cell | {"text_wrap": True}),  # names fold; the row grows to fit
             "int": add(cell | {"num_format": "0"}),
             "money": add(cell | {"num_format": "#,##0.00"}),
             "pct": add(cell | {"num_format": "0.00"}),
             "center": add(cell | {"align": "center"}),
-            "total_text": add(cell | {"bold": True}),
+            "total_text": add(cell | {"bold": True, "text_wrap": True}),
             "total_int": add(cell | {"bold": True, "num_format": "0"}),
             "total_money": add(cell | {"bold": True, "num_format": "#,##0.00"}),
             "total_pct": add(cell | {"bold": True, "num_format": "0.00"}),
@@ -134,7 +144,12 @@ def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, 
     plain = [(kind in ("text", "center"), book.f[kind]) for kind in kinds]
     bold = [(kind in ("text", "center"), book.f["total_" + kind]) for kind in kinds]
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    widths = [width for _, _, width in columns]
     for values, total in rows:
+        lines = max((_lines(v, widths[c]) for c, v in enumerate(values)
+                     if plain[c][0] and isinstance(v, str)), default=1)
+        if lines > 1:  # a folded name: the row is as tall as its text (no viewer works it out)
+            ws.set_row(r, 14.5 * lines)
         for c, value in enumerate(values):
             is_text, fmt = (bold if total else plain)[c]
             if value is None or value == "":
@@ -208,6 +223,7 @@ def write_xlsx(report: Report, path: str) -> None:
     _detail_sheet(book, report, head)
 
     # One chart per category: 169 亿 of 传统产业 would flatten the enterprise fields' 4–8 亿.
+    chart_rows = []
     if "by_sector" in placed:
         name, first, col = placed["by_sector"]
         for category in programme.CATEGORIES:
@@ -226,6 +242,7 @@ def write_xlsx(report: Report, path: str) -> None:
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 900, "height": 300})
             summary.insert_chart(chart_row, 0, chart)
+            chart_rows.append(chart_row)
             chart_row += 16
     if month_sheet is not None:
         name, first, last = month_sheet
@@ -240,6 +257,10 @@ def write_xlsx(report: Report, path: str) -> None:
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 900, "height": 300})
         summary.insert_chart(chart_row, 0, chart)
+        chart_rows.append(chart_row)
+    # The narrative and one chart fill the first page; two charts to each page after it, so
+    # no chart is cut in two.
+    summary.set_h_pagebreaks(chart_rows[1::2])
     wb.close()
 
 
