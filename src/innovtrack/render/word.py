@@ -10,6 +10,8 @@ sections (render/sections.py), so their columns are the terminal's and the workb
 
 from __future__ import annotations
 
+import re
+
 from ..rollup import GroupRow, Report
 from .labels import amount, pct, title
 from .narrative import gap_phrase
@@ -33,6 +35,9 @@ def numeral(n: int) -> str:
 
 
 # (section, 附件 title) in the order the annexes are numbered; a kind shows those it holds.
+# Any other table section of the kind follows as a further 附件, except those the text tells
+# in full (IN_TEXT), so a section added to a kind reaches the Word report too.
+IN_TEXT = {"starts", "problems", "unreported"}
 ANNEXES = [("totals", "总体及分类别完成情况表"), ("by_sector", "分领域完成情况表"),
            ("by_region", "分地区完成情况表"), ("lagging", "进度滞后项目表")]
 _ALIGN = {"left": 0, "center": 1, "right": 2}  # WD_ALIGN_PARAGRAPH's values
@@ -237,6 +242,12 @@ def write_docx(report: Report, path: str) -> None:
     doc.title(title(report))
     names = report.kind.sections
     annexes = [(key, heading) for key, heading in ANNEXES if key in names]
+    known = {key for key, _ in ANNEXES} | IN_TEXT
+    for key in names:
+        if key not in known:
+            extra = build(report, key)
+            if isinstance(extra, Table):
+                annexes.append((key, re.sub(r"（\d+个）$", "", extra.title) + "表"))
     number = {key: n for n, (key, _) in enumerate(annexes, start=1)}
 
     def see(*keys: str) -> str:
