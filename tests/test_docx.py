@@ -142,3 +142,11 @@ def test_docx_needs_output_and_the_lagging_report_has_its_table(cli, ledger, tmp
     want = expect(2016, "2016-06", "2016-06")
     (table,) = doc.tables
     assert [r.cells[1].text for r in table.rows[1:]] == list(want["lagging"])
+
+
+def test_an_empty_ledger_still_has_the_six_sections(cli, tmp_path):
+    out = tmp_path / "empty.docx"
+    run = cli("report", "quarterly", "--format", "docx", "-o", out)
+    assert run.code == 0, run.stderr
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert [t for t in texts if t in CHAPTERS] == CHAPTERS

@@ -101,6 +101,9 @@ def import_summary(result) -> list[str]:
 
 
 def render_project(project: dict, fmt_name: str, unit: str, output: str | None) -> None:
+    from .registry import LISTING_FORMATS, choose, deliver
+
+    renderer = choose(LISTING_FORMATS, fmt_name, output)  # refuses -f json -o x.csv
     if fmt_name == "json":
         write_text(_json(project), output)
         return
@@ -108,7 +111,7 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
         from .listing import to_csv
 
         # The monthly entries, with their header even when there are none yet.
-        write_text(to_csv(project["entries"], ["month", "amount", "ytd", "status", "problem",
+        deliver(renderer, to_csv(project["entries"], ["month", "amount", "ytd", "status", "problem",
                                                "note", "reported_by", "recorded_at", "source",
                                                "reason", "supersedes"]), output)
         return

@@ -257,16 +257,17 @@ def write_docx(report: Report, path: str) -> None:
     chapters: list[tuple[str, list]] = []
     if "narrative" in names:
         chapters.append(("总体情况", [build(report, "narrative").text]))
+    def rows_text(rows: list[GroupRow], *keys: str) -> str:
+        if not rows:
+            return "暂无项目。"
+        return "；".join(_row_sentence(r, unit) for r in rows) + "。" + see(*keys)
+
     if "totals" in names or "by_sector" in names:
-        sub = [("（一）分类别", "；".join(_row_sentence(r, unit) for r in report.by_category)
-                + "。" + see("totals"))]
-        if report.by_sector:
-            sub.append(("（二）分领域", "；".join(_row_sentence(r, unit) for r in report.by_sector)
-                        + "。" + see("by_sector")))
-        chapters.append(("分类别分领域情况", sub))
-    if "by_region" in names and report.by_region:
-        chapters.append(("分地区情况", ["；".join(_row_sentence(r, unit) for r in report.by_region)
-                                       + "。" + see("by_region")]))
+        chapters.append(("分类别分领域情况", [
+            ("（一）分类别", rows_text(report.by_category, "totals")),
+            ("（二）分领域", rows_text(report.by_sector, "by_sector"))]))
+    if "by_region" in names:
+        chapters.append(("分地区情况", [rows_text(report.by_region, "by_region")]))
     if "starts" in names or "lagging" in names:
         chapters.append(("开复工和建成投产情况", [_starts_text(report) + see("lagging")]))
     if "problems" in names:
