@@ -81,7 +81,7 @@ def test_sections_say_the_figures(document):
     want = expect(2016, "2016-06", "2016-04")
     text = "\n".join(p.text for p in document.paragraphs)
     for row in want["by_region"]:
-        assert f"{row['label']}{row['projects']}个项目" in text
+        assert f"{row['label']}{row['projects']}个，" in text
         assert f"累计完成{row['actual_ytd'] / 1e8:.2f}亿元" in text
     for unit in want["problems"]:
         assert unit in text

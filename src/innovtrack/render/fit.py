@@ -100,7 +100,7 @@ def fit(columns: list[Column], width: int) -> tuple[list[int], list[int] | None]
 
 
 def rich_table(title: str | None, columns: list[Column], width: int | None, *,
-               bold_rows: int = 0, row_styles: list | None = None):
+               bold_rows: int = 0):
     """(the rich Table, the headers left out) at `width`, or every column when width is None."""
     from rich.table import Table
 
@@ -116,10 +116,8 @@ def rich_table(title: str | None, columns: list[Column], width: int | None, *,
                              width=widths[i], overflow="fold")
     nrows = len(columns[0].cells) if columns else 0
     for r in range(nrows):
-        style = row_styles[r] if row_styles else None
-        if r < bold_rows:
-            style = "bold"
-        table.add_row(*(columns[k].cells[r] for k in kept), style=style)
+        table.add_row(*(columns[k].cells[r] for k in kept),
+                      style="bold" if r < bold_rows else None)
     left_out = [columns[k].head for k in range(len(columns)) if k not in kept]
     return table, left_out
 
@@ -141,7 +139,8 @@ class Screen:
 _FILE_WIDTH = 180
 
 
-def screen(output: str | None = None, wide: bool = False, fh=None) -> Screen:
+def screen(wide: bool = False, fh=None) -> Screen:
+    """A file (fh) or a pipe: every column; a terminal: its width, unless --wide."""
     import sys
 
     from rich.console import Console

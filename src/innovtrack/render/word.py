@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .. import programme
 from ..rollup import GroupRow, Report
 from .labels import amount, pct, title
 from .narrative import gap_phrase
@@ -206,30 +207,33 @@ def _ems(text: str) -> float:
 def _widths(columns: list[tuple], body: list[list[str]], usable: int, size: float) -> list[int]:
     """Column widths (EMU) that keep numbers and codes on one line and fold the names, filling
     the page: fixed columns take their widest cell (the header may fold onto two lines), text
-    columns share what is left in proportion to their longest cell."""
+    columns their longest cell, narrowed in proportion when the page is too narrow."""
     em = size * 12700  # EMU to the em at this size
-    pad = 1.2  # the cell's own margins, in em
+    pad = 1.5  # the cell's own margins, and bold figures being wider, in em
     page = usable / em
     fixed, text = {}, {}
     for c, (head, _, wraps) in enumerate(columns):
         longest = max([_ems(row[c]) for row in body], default=0.0)
         if wraps:
-            text[c] = max(longest, _ems(head), 4.0)
+            text[c] = max(longest, _ems(head), 4.0) + pad
         else:
             fixed[c] = max(longest, _ems(head) / 2, 1.0) + pad
-    room = page - sum(fixed.values())
-    want = sum(text.values())
-    widths = dict(fixed)
-    for c, natural in text.items():
-        widths[c] = max(4.0 + pad, room * natural / want) if want else natural + pad
-    if not text and room > 0:  # only figures: spread the spare room evenly
-        widths = {c: w + room / len(widths) for c, w in widths.items()}
+    widths = fixed | text
+    over = sum(widths.values()) - page
+    if over > 0 and text:  # fold the text columns, none below four characters
+        give = {c: w - 4.0 - pad for c, w in text.items()}
+        room = sum(give.values())
+        for c in text:
+            widths[c] -= min(give[c], over * give[c] / room) if room else 0
+    total = sum(widths.values())
+    if total < page:  # spread what is left over every column
+        widths = {c: w * page / total for c, w in widths.items()}
     return [int(widths[c] * em) for c in range(len(columns))]
 
 
 def _row_sentence(row: GroupRow, unit: str) -> str:
-    """传统产业年度计划169.00亿元，累计完成83.50亿元，完成率49.41%，低于时序进度0.59个百分点."""
-    text = f"{row.label}{row.projects}个项目，年度计划{amount(row.plan, unit)}{unit}，" \
+    """传统产业45个，年度计划169.00亿元，累计完成83.50亿元，完成率49.41%，低于时序进度0.59个百分点."""
+    text = f"{row.label}{row.projects}个，年度计划{amount(row.plan, unit)}{unit}，" \
            f"累计完成{amount(row.actual_ytd, unit)}{unit}"
     if row.completion_pct is None:
         return text
@@ -263,9 +267,13 @@ def write_docx(report: Report, path: str) -> None:
         return "；".join(_row_sentence(r, unit) for r in rows) + "。" + see(*keys)
 
     if "totals" in names or "by_sector" in names:
+        # one paragraph per category: the tackling sectors, then the enterprise fields
+        fields = [f"{c.name}中，" + rows_text(rows, "by_sector")
+                  for c in programme.CATEGORIES
+                  if (rows := [r for r in report.by_sector if r.category == c.code])]
         chapters.append(("分类别分领域情况", [
             ("（一）分类别", rows_text(report.by_category, "totals")),
-            ("（二）分领域", rows_text(report.by_sector, "by_sector"))]))
+            ("（二）分领域", fields[0] if fields else rows_text([])), *fields[1:]]))
     if "by_region" in names:
         chapters.append(("分地区情况", [rows_text(report.by_region, "by_region")]))
     if "starts" in names or "lagging" in names:
