@@ -155,22 +155,24 @@ def findings_rows(findings) -> list[dict]:
              "unit": "万元" if f.money else None, "message": f.message} for f in findings]
 
 
+_FINDING_KEYS = ["check", "scope", "expected", "actual", "unit", "message"]
+# `check` in each listing format: rows for programs, one line per disagreement for people.
+FINDINGS = {
+    "json": lambda findings: to_json(findings_rows(findings)),
+    "csv": lambda findings: to_csv(findings_rows(findings), _FINDING_KEYS),
+    "markdown": lambda findings: "".join(f"- {f.message}\n" for f in findings),
+    "table": lambda findings: "".join(f"{f.message}\n" for f in findings),
+}
+
+
 def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
     """`check`: one line per disagreement, or rows for programs (JSON, CSV)."""
-    from .output import write_text
     from .registry import LISTING_FORMATS, choose, deliver
 
     renderer = choose(LISTING_FORMATS, fmt_name, output)
-    if fmt_name == "json":
-        deliver(renderer, to_json(findings_rows(findings)), output)
-    elif fmt_name == "csv":
-        deliver(renderer, to_csv(findings_rows(findings),
-                                 ["check", "scope", "expected", "actual", "unit", "message"]),
-                output)
-    else:
-        bullet = "- " if fmt_name == "markdown" else ""
-        if findings or output:
-            write_text("".join(f"{bullet}{f.message}\n" for f in findings), output)
+    text = FINDINGS[fmt_name](findings)
+    if text or output:
+        deliver(renderer, text, output)
 
 
 def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
