@@ -7,6 +7,7 @@ in REPORT_OPTIONS; `_report_command` joins the two into the signature Typer read
 from __future__ import annotations
 
 import inspect
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -66,10 +67,13 @@ REPORT_OPTIONS = [
 
 
 def run_report(kind: str, *, db, format, output, unit, wide, **choices) -> None:
-    """Check the format against --output, build the report, render it."""
+    """Check the format against --output, build the report, render it. Every other option is
+    a choice for build_report, a choice from a list passed by its value."""
     from ..render.output import notice
     from ..render.report import choose_format, emit_report
     from ..reportdata import build_report
+
+    choices = {k: v.value if isinstance(v, Enum) else v for k, v in choices.items()}
 
     renderer = choose_format(format.value, output)  # before any ledger is opened
     report = build_report(db, kind=kind, unit=unit.value, monthly=renderer.monthly, **choices)

@@ -75,5 +75,12 @@ def title(report) -> str:
     return head
 
 
+def pace_heading(report) -> str:
+    """时序进度 50.00%；预警：… — the time progress and the colour rule, as every format says it."""
+    spec = report.spec
+    return (f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
+            f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g} 个百分点以上为红色。")
+
+
 def period_column(spec) -> str:
     return "本季度完成" if spec.quarter else "本月完成"

@@ -13,7 +13,7 @@ import json
 from .. import programme
 from ..money import to_unit
 from ..rollup import GroupRow, ProjectLine, Report
-from .labels import cumulative_label, pct, period_label, title
+from .labels import cumulative_label, pace_heading, period_label, title
 from .narrative import narrative
 
 
@@ -198,10 +198,7 @@ def to_markdown(report: Report) -> str:
 
     spec = report.spec
     unit = spec.unit
-    lines = [f"# {title(report)}", "",
-             f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度 "
-             f"{spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g} 个百分点以上为红色。"
-             f"金额单位：{unit}。", ""]
+    lines = [f"# {title(report)}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
     for note in report.notes:
         lines.append(f"> {note}")
     if report.notes:

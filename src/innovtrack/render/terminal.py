@@ -5,7 +5,7 @@ as-of month. Each section of the report kind is one table, fitted to the termina
 from __future__ import annotations
 
 from ..rollup import Report
-from .labels import WARNING_STYLE, pct, title
+from .labels import WARNING_STYLE, pace_heading, title
 from .sections import Prose, Table, cell_text, sections
 
 
@@ -37,9 +37,7 @@ def report_renderables(report: Report, width: int | None = None) -> list:
 
     spec = report.spec
     parts: list = [Text(title(report), style="bold"),
-                   Text(f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
-                        f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g}"
-                        " 个百分点以上为红色。金额单位：" + spec.unit)]
+                   Text(pace_heading(report) + "金额单位：" + spec.unit)]
     parts += [Text("注：" + n, style="dim") for n in report.notes]
     for sec in sections(report):
         if isinstance(sec, Prose):

@@ -14,7 +14,7 @@ import re
 
 from .. import programme
 from ..rollup import GroupRow, Report
-from .labels import amount, pct, title
+from .labels import amount, pace_heading, pct, title
 from .narrative import gap_phrase
 from .sections import Table, build, text_rows
 
@@ -259,8 +259,9 @@ def write_docx(report: Report, path: str) -> None:
         return f"（详见{'、'.join(shown)}）" if shown else ""
 
     chapters: list[tuple[str, list]] = []
-    if "narrative" in names:
-        chapters.append(("总体情况", [build(report, "narrative").text]))
+    if "narrative" in names:  # the paragraph, then what 时序进度 and the colours mean
+        chapters.append(("总体情况", [build(report, "narrative").text,
+                                      f"（注：{pace_heading(report)}）"]))
     def rows_text(rows: list[GroupRow], *keys: str) -> str:
         if not rows:
             return "暂无项目。"

@@ -20,7 +20,7 @@ import math
 from .. import programme
 from ..money import UNITS
 from ..rollup import Report
-from .labels import WARNING_CN, pct, period_column, title
+from .labels import WARNING_CN, pace_heading, period_column, title
 from .sections import Prose, Table, sections
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
@@ -205,9 +205,7 @@ def write_xlsx(report: Report, path: str) -> None:
     summary.set_column(0, 9, 13)
     print_setup(summary, None)
     book.heading(summary, 10, head, "")
-    summary.merge_range(2, 0, 2, 9, f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
-                        f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g}"
-                        " 个百分点以上为红色。", book.f["subtitle"])
+    summary.merge_range(2, 0, 2, 9, pace_heading(report), book.f["subtitle"])
     r = 3
     for sec in prose:
         summary.set_row(r, max(60, 18 * (len(sec.text) // 60 + 1)))
