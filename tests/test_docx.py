@@ -72,6 +72,10 @@ def test_title_body_and_heading_fonts(document):
     assert subs
     for p in subs:
         assert p.runs[0].font.name == "楷体_GB2312" == east_asian(p.runs[0])
+    for p in paragraphs[1:]:  # every paragraph of the text keeps the fixed 28 pt line
+        fmt = p.paragraph_format
+        assert fmt.line_spacing in (None, Pt(28)), p.text
+        assert fmt.line_spacing_rule in (None, WD_LINE_SPACING.EXACTLY), p.text
     body = paragraphs[paragraphs.index(headings[0]) + 1]
     assert body.text.startswith("上半年，百项创新攻坚工程累计完成投资")
     assert body.runs[0].font.name == "仿宋_GB2312" == east_asian(body.runs[0])

@@ -105,9 +105,13 @@ class _Doc:
         self.doc.add_paragraph()
 
     def para(self, text: str, *, indent: bool = True):
+        from docx.enum.text import WD_LINE_SPACING
         from docx.shared import Pt
 
         p = self.doc.add_paragraph()
+        # as the Normal style says, and on the paragraph too, for editors that ignore styles
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(28)
         if indent:
             p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
         set_font(p.add_run(text), BODY_FONT, 16)
