@@ -174,6 +174,18 @@ def _m2_programme(conn: Connection) -> None:
         )
 
 
+def _m3_pace_curve(conn: Connection) -> None:
+    """Construction-season curves by year (SPEC §11): append-only, the latest recorded at or
+    before the report's moment is in force."""
+    _ddl(conn, ["""CREATE TABLE pace_curve (
+        id {id},
+        year INTEGER NOT NULL,
+        curve TEXT NOT NULL,
+        source TEXT,
+        set_at TEXT NOT NULL
+    )""", "CREATE INDEX pace_curve_year ON pace_curve(year, set_at)"])
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -184,6 +196,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
+    Migration(3, "pace-curve", _m3_pace_curve),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

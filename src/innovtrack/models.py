@@ -109,6 +109,18 @@ class Target(SQLModel, table=True):
     set_at: str
 
 
+class PaceCurve(SQLModel, table=True):
+    """A year's construction-season curve: 12 cumulative percentages, '2,4,…,100'."""
+
+    __tablename__ = "pace_curve"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    curve: str
+    source: str | None = None
+    set_at: str
+
+
 class SchemaMigration(SQLModel, table=True):
     __tablename__ = "schema_migration"
 

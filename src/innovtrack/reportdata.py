@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from . import pace as pacing
 from . import programme
 from .db import DriverReader, read_driver
 from .errors import UsageError
 from .rollup import KINDS, Earlier, ReportInput, ReportSpec, TargetFact, roll_up
-from .targets import IN_FORCE_SQL
+from .targets import IN_FORCE_SQL, pace_in_force_sql
 
 _NAMED = re.compile(r":([a-z_][a-z0-9_]*)")
 _CHUNK = 1000
@@ -185,7 +186,34 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
-                       targets=targets, monthly=series, latest_month=latest)
+                       targets=targets, monthly=series, latest_month=latest,
+                       pace=load_pace(sql, spec))
+
+
+def load_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
+    """The pace `spec` asks for, from the ledger as known at spec.known_at (or now)."""
+    return _PACE_LOADERS[spec.pace](sql, spec)
+
+
+def _seasonal_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
+    """The year's curve in force (the latest recorded by then), else the shipped one."""
+    stored = sql.rows(pace_in_force_sql(spec.known_at),
+                      {"year": spec.year, "known_at": spec.known_at})
+    return pacing.seasonal(tuple(stored[0]) if stored else None)
+
+
+def _learned_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
+    """Month totals of every project before year Y (the whole ledger, not the report's
+    filters: the season is the programme's); their complete years make the curve."""
+    eff = _effective(sql, spec.known_at, covering=True)
+    monthly = {m: int(a) for m, a in sql.rows(
+        f"SELECT month, SUM(amount) FROM {eff} eff WHERE month < :y0 GROUP BY month",
+        {"y0": f"{spec.year}-01", "known_at": spec.known_at})}
+    return pacing.learned(monthly, spec.year, _seasonal_pace(sql, spec))
+
+
+_PACE_LOADERS = {"linear": lambda sql, spec: pacing.linear(), "seasonal": _seasonal_pace,
+                 "learned": _learned_pace}  # the keys are pace.KINDS (a test holds them so)
 
 
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:
@@ -207,11 +235,13 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                   month: str | None = None, yellow_margin: float = 10.0,
                   red_margin: float = 30.0, category: str | None = None,
                   region: str | None = None, known_at: str | None = None,
-                  unit: str = "亿元") -> dict:
+                  unit: str = "亿元", pace: str = "linear") -> dict:
     """The command line's choices checked and normalised (codes, months, stamps), before any
     ledger is opened: a usage error must not create or touch one."""
     if kind not in KINDS:
         raise UsageError(f"unknown report {kind!r}")
+    if pace not in pacing.KINDS:
+        raise UsageError(f"--pace {pace!r}: one of {', '.join(pacing.KINDS)}")
     if yellow_margin < 0 or red_margin < 0:
         raise UsageError("--yellow-margin and --red-margin must not be negative")
     if red_margin < yellow_margin:
@@ -234,7 +264,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                 yellow_margin=float(yellow_margin), red_margin=float(red_margin),
                 category=programme.category_code(category) if category else None,
                 region=programme.region_name(region) if region else None,
-                known_at=parse_known_at(known_at) if known_at else None, unit=unit)
+                known_at=parse_known_at(known_at) if known_at else None, unit=unit, pace=pace)
 
 
 def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import NamedTuple
 
+from . import pace as pacing
 from . import programme
 
 # --- input rows ---------------------------------------------------------------------------
@@ -111,14 +113,11 @@ class ReportSpec:
     region: str | None = None
     known_at: str | None = None  # recorded-at stamp; None = everything known now
     unit: str = "亿元"  # for the people-facing renderers only
+    pace: str = "linear"  # the pace asked for: linear / seasonal / learned (SPEC §11)
 
     @property
     def month_number(self) -> int:
         return int(self.as_of[5:7])
-
-    @property
-    def time_progress_pct(self) -> float:
-        return self.month_number / 12 * 100
 
 
 @dataclass(frozen=True)
@@ -131,6 +130,7 @@ class ReportInput:
     targets: Sequence[TargetFact]  # targets in force for year Y (empty: none published)
     monthly: Sequence[tuple[str, int]] | None  # (month, 元) Y-01..M of the counted projects
     latest_month: str | None = None  # the latest month with any entry up to M
+    pace: pacing.Pace | None = None  # the curve 时序进度 follows; None: linear
 
 
 # --- report kinds ------------------------------------------------------------------------
@@ -177,6 +177,8 @@ class GroupRow:
     completion_pct: float | None = None  # actual_ytd / (target, else plan) × 100
     gap_pp: float | None = None  # completion_pct − time progress
     warning: str | None = None  # green / yellow / red
+    forecast: int | None = None  # 元; 预计全年完成 = actual_ytd ÷ (pace at M / 100)
+    forecast_pct: float | None = None  # forecast / (target, else plan) × 100
     started: int = 0  # 开复工
     new_projects: int = 0
     new_started: int = 0  # 开工 (新建)
@@ -229,6 +231,8 @@ class ProjectLine(NamedTuple):
     completed: bool
     reasons: tuple[str, ...]  # behind / not_started / unreported
     start_deadline: str | None  # new projects: the month they must have started by
+    forecast: int | None = None  # 元, 预计全年完成
+    forecast_pct: float | None = None  # forecast / plan × 100
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,7 @@ class Report:
     latest_month: str | None = None
     source: ReportInput | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)
+    pace: pacing.Pace = field(default_factory=pacing.linear)
 
     @property
     def kind(self) -> ReportKind:
@@ -290,7 +295,7 @@ class Report:
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every counted project's figures, in code order (the detail sheet)."""
-        tp = self.time_progress_pct
+        tp = self.pace.at(self.spec.month_number)
         for row in self.counted:
             yield project_line(merge_facts(row, self.source), self.spec, tp)
 
@@ -307,8 +312,8 @@ class Report:
             if plan:
                 completion = ytd * 100 / plan
                 gap = completion - tp
-                colour = ("green" if gap >= -yellow else "yellow" if gap >= -red else "red")
-                yield code, name, region, sector, plan, ytd, period, completion, gap, colour
+                yield (code, name, region, sector, plan, ytd, period, completion, gap,
+                       warning_colour(gap, yellow, red))
             else:
                 yield code, name, region, sector, plan, ytd, period, None, None, None
 
@@ -388,17 +393,21 @@ def _fill(row: GroupRow, accs: list[_Acc]) -> GroupRow:
     return row
 
 
-def _judge(row: GroupRow, spec: ReportSpec, tp: float) -> GroupRow:
+def _judge(row: GroupRow, spec: ReportSpec, tp: Fraction) -> GroupRow:
+    """Completion, gap and colour against the pace at M (`tp`, in %), and the forecast."""
     row.completion_pct = _pct(row.actual_ytd, row.denominator)
-    row.gap_pp = None if row.completion_pct is None else row.completion_pct - tp
+    row.gap_pp = None if row.completion_pct is None else row.completion_pct - float(tp)
     row.warning = warning_colour(row.gap_pp, spec.yellow_margin, spec.red_margin)
+    row.forecast = pacing.forecast(row.actual_ytd, tp)
+    row.forecast_pct = pacing.forecast_pct(row.forecast, row.denominator)
     return row
 
 
-def project_line(p: ProjectFacts, spec: ReportSpec, tp: float) -> ProjectLine:
-    """One project's completion, colour and lagging reasons."""
+def project_line(p: ProjectFacts, spec: ReportSpec, tp: Fraction) -> ProjectLine:
+    """One project's completion, colour, lagging reasons and forecast, against the pace at M
+    (`tp`, in %)."""
     completion = p.ytd * 100 / p.plan if p.plan else None
-    gap = None if completion is None else completion - tp
+    gap = None if completion is None else completion - float(tp)
     colour = warning_colour(gap, spec.yellow_margin, spec.red_margin)
     started = is_started(p)
     reasons = []
@@ -411,15 +420,17 @@ def project_line(p: ProjectFacts, spec: ReportSpec, tp: float) -> ProjectLine:
             reasons.append("not_started")
     if not p.reported:
         reasons.append("unreported")
+    expected = pacing.forecast(p.ytd, tp)
     return ProjectLine(p, completion, gap, colour, started, is_completed(p), tuple(reasons),
-                       deadline)
+                       deadline, expected, pacing.forecast_pct(expected, p.plan))
 
 
 def roll_up(data: ReportInput) -> Report:
     """The whole report model from the fetched rows."""
     spec = data.spec
     year, as_of = spec.year, spec.as_of
-    tp = spec.time_progress_pct
+    pace = data.pace or pacing.linear()
+    tp = pace.at(spec.month_number)  # exact, in %; float(tp) where a float is compared
     year_text = str(year)
     june = f"{year}-06"
     # A project is behind when ytd / plan × 100 − tp < −yellow margin, i.e. ytd × 100 < plan ×
@@ -427,7 +438,7 @@ def roll_up(data: ReportInput) -> Report:
     # decides) and merges a project's facts only when it may lag or has a problem: 100,000
     # projects must roll up in a fraction of a second. For the same reason the loop spells out
     # is_active, is_started and start_deadline inline.
-    behind_factor = tp - spec.yellow_margin + 1e-9
+    behind_factor = float(tp) - spec.yellow_margin + 1e-9
     sums_get, at_get = data.sums.get, data.at_month.get
 
     counted: list[ProjectRow] = []
@@ -573,14 +584,14 @@ def roll_up(data: ReportInput) -> Report:
             amount = amounts.get(month, 0)
             cumulative += amount
             monthly.append(MonthPoint(month, amount, cumulative,
-                                      _pct(cumulative, total.denominator), m / 12 * 100))
+                                      _pct(cumulative, total.denominator), float(pace.at(m))))
 
-    report = Report(spec=spec, time_progress_pct=tp, total=total, by_category=by_category,
+    report = Report(spec=spec, time_progress_pct=float(tp), total=total, by_category=by_category,
                     by_sector=by_sector, by_region=by_region, counted=counted, lagging=lagging,
                     problems=problem_groups, unreported=unreported, monthly=monthly,
                     targets_published=total.target is not None, withdrawn=withdrawn,
                     no_plan=no_plan, has_entries=has_entries, latest_month=data.latest_month,
-                    source=data)
+                    source=data, pace=pace)
     report.notes = _notes(report)
     return report
 
@@ -589,6 +600,8 @@ def _notes(r: Report) -> list[str]:
     """Plain statements a reader needs to interpret the figures (Chinese, shown under tables)."""
     notes = []
     spec = r.spec
+    if r.pace.note:
+        notes.append(r.pace.note)
     if not r.targets_published:
         if spec.region:
             notes.append(f"按地区统计无下达目标，完成率按{spec.region}项目{spec.year}年计划投资合计计算。")

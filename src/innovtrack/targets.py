@@ -152,3 +152,55 @@ def set_target(ledger: Ledger, *, year: int, amount: int, category: str | None =
             dict(y=year, c=category, s=sector or None, a=amount, p=projects, src=source,
                  at=stamp))
     return TargetRow(year, category, sector or None, amount, projects, source, stamp)
+
+
+# --- construction-season curves (SPEC §11) ----------------------------------------------------
+
+# The curve in force for a year at a moment: the latest recorded at or before it (by set_at,
+# then id), so a report printed with --known-at shows the curve of that moment.
+def pace_in_force_sql(known_at: str | None) -> str:
+    """(curve, source, set_at) of the curve in force for :year, as of :known_at if given."""
+    return ("SELECT curve, source, set_at FROM pace_curve WHERE year = :year"
+            + (" AND set_at <= :known_at" if known_at else "")
+            + " ORDER BY set_at DESC, id DESC LIMIT 1")
+
+
+@dataclass(frozen=True)
+class PaceCurveRow:
+    year: int
+    curve: str  # '2,4,9,…,100'
+    source: str | None
+    set_at: str
+    in_force: bool
+
+
+def set_pace_curve(ledger: Ledger, *, year: int, curve: str,
+                   source: str | None = None) -> PaceCurveRow:
+    """Record a year's curve (validated first; nothing is written if it is refused)."""
+    from sqlalchemy import text
+
+    from .pace import curve_text, parse_curve
+
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"--year {year}: not a plausible year")
+    normal = curve_text(parse_curve(curve))
+    stamp = now_text()
+    with ledger.write() as conn:
+        conn.execute(text("INSERT INTO pace_curve (year, curve, source, set_at)"
+                          " VALUES (:y, :c, :s, :at)"),
+                     dict(y=year, c=normal, s=source, at=stamp))
+    return PaceCurveRow(year, normal, source, stamp, True)
+
+
+def list_pace_curves(ledger: Ledger, year: int | None = None) -> list[PaceCurveRow]:
+    """Every curve recorded (history included), by year and time; the latest per year is the
+    one in force now."""
+    from sqlalchemy import text
+
+    with ledger.read() as conn:
+        rows = conn.execute(text(
+            "SELECT year, curve, source, set_at FROM pace_curve"
+            + (" WHERE year = :year" if year is not None else "")
+            + " ORDER BY year, set_at, id"), {"year": year}).all()
+    latest = {y: i for i, (y, *_rest) in enumerate(rows)}
+    return [PaceCurveRow(y, c, s, at, latest[y] == i) for i, (y, c, s, at) in enumerate(rows)]

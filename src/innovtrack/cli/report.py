@@ -46,6 +46,19 @@ QuarterOption = Annotated[int | None, typer.Option(
     help="Quarter 1-4 (default: the latest quarter with entries).")]
 
 
+class Pace(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
+    linear = "linear"
+    seasonal = "seasonal"
+    learned = "learned"
+
+
+PaceOption = Annotated[Pace, typer.Option(
+    "--pace", help="时序进度: linear (month/12, as published reports use it), seasonal (the "
+                   "year's curve from `targets pace set`, else the shipped Qinghai "
+                   "construction-season curve) or learned (the mean of the ledger's complete "
+                   "earlier years).")]
+
+
 def _option(name: str, annotation, default) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
                              default=default)
@@ -58,6 +71,7 @@ REPORT_OPTIONS = [
     _option("category", CategoryOption, None),
     _option("region", RegionOption, None),
     _option("known_at", KnownAtOption, None),
+    _option("pace", PaceOption, Pace.linear),
     _option("db", DbOption, None),
     _option("format", ReportFormatOption, ReportFormat.table),
     _option("unit", UnitOption, Unit.yi),
@@ -112,7 +126,7 @@ Example: innovtrack report quarterly --year 2016 --quarter 2 --format xlsx -o 20
 _report_command("monthly", [_option("month", MonthOption, None)], """\
 The monthly roll-up, with the projects that have not reported for the month.
 
-Example: innovtrack report monthly --month 2016-05
+Example: innovtrack report monthly --month 2016-05 --pace seasonal
 """)
 
 _report_command("lagging", [_option("as_of", AsOfOption, None)], """\

@@ -81,3 +81,58 @@ def set_command(
                      category=category, sector=sector, projects=projects, source=source)
     notice(f"{row.year}年 {row.label}: target {fmt(row.amount)} 亿元"
            + (f", {row.projects} projects" if row.projects is not None else ""))
+
+
+pace_app = typer.Typer(help="Construction-season curves (时序进度 for --pace seasonal), by year.",
+                       no_args_is_help=True)
+app.add_typer(pace_app, name="pace")
+
+
+@pace_app.command("set")
+def pace_set_command(
+    year: Annotated[int, typer.Option(help="Year the curve is for.")],
+    curve: Annotated[str, typer.Option(
+        help="12 cumulative percentages of the annual plan, January to December, "
+             "non-decreasing, each 0-100, ending at 100.")],
+    source: Annotated[str | None, typer.Option(help="Where the curve comes from.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set a year's construction-season curve; it replaces the one in force (history is kept).
+
+    Example: innovtrack targets pace set --year 2017 --curve 2,4,9,17,27,38,50,62,74,86,95,100
+    """
+    from ..render.output import notice
+    from ..targets import set_pace_curve
+
+    row = set_pace_curve(ledger(db), year=year, curve=curve, source=source)
+    notice(f"{row.year}年 施工季节曲线: {row.curve}" + (f" ({row.source})" if row.source else ""))
+
+
+@pace_app.command("list")
+def pace_list_command(
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """List the curves recorded, history included; in_force marks the one reports use now.
+
+    Years without a curve use the shipped Qinghai curve with --pace seasonal.
+
+    Example: innovtrack targets pace list --year 2017
+    """
+    from ..pace import SHIPPED_CURVE, SHIPPED_SOURCE
+    from ..render.listing import Column, emit
+    from ..render.output import notice
+    from ..targets import list_pace_curves
+
+    rows = [{"year": r.year, "curve": r.curve, "source": r.source, "set_at": r.set_at,
+             "in_force": r.in_force} for r in list_pace_curves(ledger(db), year)]
+    if not rows:
+        notice("no curve recorded" + (f" for {year}" if year else "") + "; --pace seasonal uses "
+               f"{SHIPPED_SOURCE}: {','.join(map(str, SHIPPED_CURVE))}")
+    columns = [Column("year", "年度"), Column("curve", "累计进度（%，1—12月）"),
+               Column("source", "来源"), Column("set_at", "设定时间（UTC）", "time"),
+               Column("in_force", "现行", "bool")]
+    emit(rows, columns, fmt_name=listing_format(format), unit="亿元", output=output,
+         title="施工季节曲线" + (f"（{year}年）" if year else ""))

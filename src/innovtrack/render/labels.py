@@ -76,9 +76,9 @@ def title(report) -> str:
 
 
 def pace_heading(report) -> str:
-    """时序进度 50.00%；预警：… — the time progress and the colour rule, as every format says it."""
+    """时序进度 38.00%，按施工季节曲线（来源）；预警：… — the pace used and the colour rule."""
     spec = report.spec
-    return (f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
+    return (f"时序进度 {pct(report.time_progress_pct)}%，按{report.pace.label}；预警：低于时序进度"
             f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g} 个百分点以上为红色。")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..pace import KIND_CN
 from ..rollup import GroupRow, Report
 from .labels import amount, cumulative_label, pct, period_label, programme_subject
 
@@ -33,6 +34,16 @@ def _share(row: GroupRow, unit: str, *, short: bool = False) -> str:
     return text + f"，{gap_phrase(row.gap_pp)}"
 
 
+def forecast_sentence(row: GroupRow, unit: str) -> str:
+    """按目前进度，预计全年完成投资X亿元，占年度计划的Y%。 ('' when the pace expects nothing yet)."""
+    if row.forecast is None:
+        return ""
+    text = f"按目前进度，预计全年完成投资{amount(row.forecast, unit)}{unit}"
+    if row.forecast_pct is not None:
+        text += f"，占年度计划的{pct(row.forecast_pct)}%"
+    return text + "。"
+
+
 def narrative(report: Report) -> str:
     """One paragraph: totals, categories, sectors, starts and completions, lagging, problems."""
     spec = report.spec
@@ -44,6 +55,9 @@ def narrative(report: Report) -> str:
     head = f"{cumulative_label(spec)}，{subject}累计完成投资{amount(total.actual_ytd, unit)}{unit}"
     if total.completion_pct is not None:
         head += f"，占年度计划的{pct(total.completion_pct)}%，{gap_phrase(total.gap_pp)}"
+        if report.pace.kind != "linear":  # the published convention is month / 12
+            head += (f"（时序进度按{KIND_CN[report.pace.kind]}计为"
+                     f"{pct(report.time_progress_pct)}%）")
     else:
         head += "（无年度计划）"
     if spec.period_start != f"{spec.year}-01":
@@ -64,6 +78,8 @@ def narrative(report: Report) -> str:
             top, bottom = ranked[0], ranked[-1]
             parts.append(f"分地区看，{top.label}完成率最高，为{pct(top.completion_pct)}%；"
                          f"{bottom.label}最低，为{pct(bottom.completion_pct)}%。")
+
+    parts.append(forecast_sentence(total, unit))
 
     month = int(spec.as_of[5:7])
     starts = (f"截至{month}月底，开复工{total.started}个，开复工率{pct(total.start_rate) or '0.00'}%")

@@ -35,6 +35,7 @@ class Col:
     coloured: bool = False
     grouped: bool = False  # people see a value only where it changes; a sheet keeps each
     least: int = 8  # text: the least width a terminal gives it before columns leave
+    sheet_head: str | None = None  # a longer header where there is room (Excel)
 
     def shown(self, rows: list[dict], n: int):
         """Row n's value as people read the column (grouped: blank under the same value)."""
@@ -102,14 +103,19 @@ def _group_columns(report: Report, lead: list[Col]) -> list[Col]:
             Col("actual_ytd", "累计完成", "money", width=12),
             Col("actual_period", period_column(report.spec), "money", drop=4, width=12),
             Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
-            Col("gap_pp", "偏差(百分点)", "pct", drop=3, width=12),
-            Col("warning", "预警", "warning", width=6, coloured=True)]
+            Col("gap_pp", "偏差(百分点)", "pct", drop=3, width=12,
+                sheet_head="与时序进度差\n（百分点）"),
+            Col("warning", "预警", "warning", width=6, coloured=True),
+            Col("forecast", "预计全年", "money", drop=8, width=13, sheet_head="预计全年完成"),
+            Col("forecast_pct", "预计完成率(%)", "pct", drop=7, width=10,
+                sheet_head="预计完成率\n（%）")]
 
 
 def _group_row(row: GroupRow, **lead) -> dict:
     return {**lead, "label": row.label, "projects": row.projects, "target": row.target,
             "plan": row.plan, "actual_ytd": row.actual_ytd, "actual_period": row.actual_period,
-            "completion_pct": row.completion_pct, "gap_pp": row.gap_pp, "warning": row.warning}
+            "completion_pct": row.completion_pct, "gap_pp": row.gap_pp, "warning": row.warning,
+            "forecast": row.forecast, "forecast_pct": row.forecast_pct}
 
 
 def _unit_line(report: Report) -> str:
@@ -189,7 +195,10 @@ def lagging_table(report: Report) -> Table:
                Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
                Col("warning", "预警", "warning", width=6, coloured=True),
                Col("status", "形象进度", "label", drop=3, width=9),
-               Col("reasons", "滞后原因", width=30, least=12)]
+               Col("reasons", "滞后原因", width=30, least=12),
+               Col("forecast", "预计全年", "money", drop=11, width=13, sheet_head="预计全年完成"),
+               Col("forecast_pct", "预计完成率(%)", "pct", drop=10, width=10,
+                   sheet_head="预计完成率\n（%）")]
     rows = []
     for line in report.lagging:
         f = line.facts
@@ -199,7 +208,8 @@ def lagging_table(report: Report) -> Table:
                      "actual_ytd": f.ytd, "completion_pct": line.completion_pct,
                      "warning": line.warning,
                      "status": programme.STATUSES.get(f.status, "") if f.status else "",
-                     "reasons": "、".join(REASON_CN[r] for r in line.reasons)})
+                     "reasons": "、".join(REASON_CN[r] for r in line.reasons),
+                     "forecast": line.forecast, "forecast_pct": line.forecast_pct})
     return Table("lagging", f"进度滞后项目（{len(rows)}个）", "滞后项目", columns, rows,
                  unit_line=_unit_line(report), projects=True)
 

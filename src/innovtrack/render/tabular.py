@@ -44,7 +44,8 @@ def group_dict(row: GroupRow) -> dict:
         "label": row.label, "projects": row.projects, "target": _wan(row.target),
         "plan": _wan(row.plan), "basis": row.basis, "actual_ytd": _wan(row.actual_ytd),
         "actual_period": _wan(row.actual_period), "completion_pct": row.completion_pct,
-        "gap_pp": row.gap_pp, "warning": row.warning, "started": row.started,
+        "gap_pp": row.gap_pp, "warning": row.warning, "forecast": _wan(row.forecast),
+        "forecast_pct": row.forecast_pct, "started": row.started,
         "completed": row.completed, "start_rate": row.start_rate,
         "new_projects": row.new_projects, "new_started": row.new_started,
         "new_start_rate": row.new_start_rate, "continuing_projects": row.continuing,
@@ -64,7 +65,8 @@ def line_dict(line: ProjectLine) -> dict:
         "responsible_unit": f.responsible_unit, "warning": line.warning,
         "reasons": list(line.reasons), "plan": _wan(f.plan), "actual_ytd": _wan(f.ytd),
         "actual_period": _wan(f.period), "completion_pct": line.completion_pct,
-        "gap_pp": line.gap_pp, "status": f.status, "reported": f.reported,
+        "gap_pp": line.gap_pp, "forecast": _wan(line.forecast),
+        "forecast_pct": line.forecast_pct, "status": f.status, "reported": f.reported,
         "start_deadline": line.start_deadline if "not_started" in line.reasons else None,
         "problem": f.problem,
     }
@@ -81,7 +83,8 @@ def report_dict(report: Report) -> dict:
         "as_of": spec.as_of, "period": {"from": spec.period_start, "to": spec.as_of,
                                          "label": period_label(spec),
                                          "cumulative_label": cumulative_label(spec)},
-        "time_progress_pct": report.time_progress_pct, "unit": "万元",
+        "time_progress_pct": report.time_progress_pct, "pace": pace_dict(report.pace),
+        "unit": "万元",
         "yellow_margin": spec.yellow_margin, "red_margin": spec.red_margin,
         "filters": {"category": spec.category, "region": spec.region},
         "known_at": spec.known_at, "targets_published": report.targets_published,
@@ -107,6 +110,13 @@ def report_dict(report: Report) -> dict:
     out["notes"] = report.notes
     out["narrative"] = narrative(report)
     return out
+
+
+def pace_dict(pace) -> dict:
+    """The pace used: kind, source, the 12-month curve (cumulative %), and where it came from."""
+    return {"kind": pace.kind, "source": pace.source,
+            "curve": [int(v) if v.denominator == 1 else float(v) for v in pace.curve],
+            "set_at": pace.set_at, "years": list(pace.years), "note": pace.note}
 
 
 _ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly")
@@ -167,15 +177,23 @@ def csv_rows(report: Report) -> list[tuple[str, list[dict]]]:
     return out
 
 
+# The group rows keep the `level` column the CSV had before it carried every section.
+_LEVEL = {"total": "total", "by_category": "category", "by_sector": "sector",
+          "by_region": "region"}
+
+
 def to_csv(report: Report) -> str:
-    parts = csv_rows(report)
-    keys = ["section", *dict.fromkeys(k for _, rows in parts for row in rows for k in row)]
+    # every row says what its gap pp is measured against (SPEC §11)
+    against = {"time_progress_pct": report.time_progress_pct, "pace": report.pace.kind}
+    parts = [(section, [row | against for row in rows]) for section, rows in csv_rows(report)]
+    keys = ["section", "level",
+            *dict.fromkeys(k for _, rows in parts for row in rows for k in row)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for section, rows in parts:
         for row in rows:
-            d = row | {"section": section}
+            d = row | {"section": section, "level": _LEVEL.get(section)}
             writer.writerow([_cell(d.get(k)) for k in keys])
     return buf.getvalue()
 

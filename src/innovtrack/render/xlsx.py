@@ -19,6 +19,7 @@ import math
 
 from .. import programme
 from ..money import UNITS
+from ..pace import KIND_CN
 from ..rollup import Report
 from .labels import WARNING_CN, pace_heading, period_column, title
 from .sections import Prose, Table, sections
@@ -169,7 +170,8 @@ def _section_sheet(book: _Book, table: Table, head: str):
     unit = book.unit
     columns: list[tuple[str, str, int]] = [("序号", "int", 6)] if table.projects else []
     for col in table.columns:
-        label = f"{col.head}\n（{unit}）" if col.kind == "money" else col.head
+        text = col.sheet_head or col.head
+        label = f"{text}\n（{unit}）" if col.kind == "money" else text
         columns.append((label, _KIND_FORMAT[col.kind], col.width))
     rows = []
     for n, row in enumerate(table.rows):
@@ -247,7 +249,9 @@ def write_xlsx(report: Report, path: str) -> None:
         chart = wb.add_chart({"type": "line"})
         chart.add_series({"name": "累计完成率", "categories": [name, first, 0, last, 0],
                           "values": [name, first, 3, last, 3], "marker": {"type": "circle"}})
-        chart.add_series({"name": "时序进度", "categories": [name, first, 0, last, 0],
+        # the pace the report measured against, month by month (the 时序进度 column)
+        chart.add_series({"name": f"时序进度（{KIND_CN[report.pace.kind]}）",
+                          "categories": [name, first, 0, last, 0],
                           "values": [name, first, 4, last, 4],
                           "line": {"dash_type": "dash"}})
         chart.set_title({"name": f"{spec.year}年累计完成率与时序进度（%）"})
@@ -266,7 +270,7 @@ def _monthly_sheet(book: _Book, report: Report, head: str) -> tuple[str, int, in
     unit = report.spec.unit
     columns = [("月份", "center", 10), (f"当月完成\n（{unit}）", "money", 12),
                (f"累计完成\n（{unit}）", "money", 12), ("累计完成率\n（%）", "pct", 11),
-               ("时序进度\n（%）", "pct", 10)]
+               (f"时序进度\n（%，{KIND_CN[report.pace.kind]}）", "pct", 12)]
     rows = [([m.month, book.money(m.amount), book.money(m.cumulative), m.completion_pct,
               m.time_progress_pct], False) for m in report.monthly or []]
     _, first, last = _table_sheet(book, "月度进度", f"{head}——月度累计完成与时序进度", columns,
