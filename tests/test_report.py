@@ -168,6 +168,9 @@ def test_quarterly_csv_is_tidy_and_agrees(cli, ledger):
     assert [r["section"] for r in rows] == (
         ["total"] + ["by_category"] * len(want["by_category"])
         + ["by_sector"] * len(want["by_sector"]) + ["by_region"] * len(want["by_region"]))
+    assert [r["level"] for r in rows] == (  # the column the CSV had before
+        ["total"] + ["category"] * len(want["by_category"])
+        + ["sector"] * len(want["by_sector"]) + ["region"] * len(want["by_region"]))
     wants = [want["total"], *want["by_category"], *want["by_sector"], *want["by_region"]]
     for row, w in zip(rows, wants, strict=True):
         assert row["label"] == w["label"]

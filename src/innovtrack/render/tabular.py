@@ -167,15 +167,21 @@ def csv_rows(report: Report) -> list[tuple[str, list[dict]]]:
     return out
 
 
+# The group rows keep the `level` column the CSV had before it carried every section.
+_LEVEL = {"total": "total", "by_category": "category", "by_sector": "sector",
+          "by_region": "region"}
+
+
 def to_csv(report: Report) -> str:
     parts = csv_rows(report)
-    keys = ["section", *dict.fromkeys(k for _, rows in parts for row in rows for k in row)]
+    keys = ["section", "level",
+            *dict.fromkeys(k for _, rows in parts for row in rows for k in row)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for section, rows in parts:
         for row in rows:
-            d = row | {"section": section}
+            d = row | {"section": section, "level": _LEVEL.get(section)}
             writer.writerow([_cell(d.get(k)) for k in keys])
     return buf.getvalue()
 
