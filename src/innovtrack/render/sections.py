@@ -35,6 +35,7 @@ class Col:
     coloured: bool = False
     grouped: bool = False  # people see a value only where it changes; a sheet keeps each
     least: int = 8  # text: the least width a terminal gives it before columns leave
+    sheet_head: str | None = None  # a longer header where there is room (Excel)
 
     def shown(self, rows: list[dict], n: int):
         """Row n's value as people read the column (grouped: blank under the same value)."""
@@ -102,7 +103,8 @@ def _group_columns(report: Report, lead: list[Col]) -> list[Col]:
             Col("actual_ytd", "累计完成", "money", width=12),
             Col("actual_period", period_column(report.spec), "money", drop=4, width=12),
             Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
-            Col("gap_pp", "偏差(百分点)", "pct", drop=3, width=12),
+            Col("gap_pp", "偏差(百分点)", "pct", drop=3, width=12,
+                sheet_head="与时序进度差\n（百分点）"),
             Col("warning", "预警", "warning", width=6, coloured=True)]
 
 

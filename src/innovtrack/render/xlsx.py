@@ -169,7 +169,8 @@ def _section_sheet(book: _Book, table: Table, head: str):
     unit = book.unit
     columns: list[tuple[str, str, int]] = [("序号", "int", 6)] if table.projects else []
     for col in table.columns:
-        label = f"{col.head}\n（{unit}）" if col.kind == "money" else col.head
+        text = col.sheet_head or col.head
+        label = f"{text}\n（{unit}）" if col.kind == "money" else text
         columns.append((label, _KIND_FORMAT[col.kind], col.width))
     rows = []
     for n, row in enumerate(table.rows):
