@@ -16,7 +16,7 @@ import typer
 
 from innovtrack.cli import app
 
-HEAVY = ("sqlalchemy", "sqlmodel", "pandas", "xlsxwriter", "openpyxl", "python_calamine")
+HEAVY = ("sqlalchemy", "sqlmodel", "pandas", "xlsxwriter", "openpyxl", "python_calamine", "docx")
 
 
 def is_group(command) -> bool:

@@ -159,12 +159,17 @@ def test_quarterly_csv_is_tidy_and_agrees(cli, ledger):
     build(cli, ledger)
     run = cli("report", "quarterly", "--year", "2016", "--quarter", "2", "--format", "csv")
     assert run.code == 0, run.stderr
+    assert not run.stdout.startswith("\ufeff")  # stdout carries no BOM
     want = expect(2016, "2016-06", "2016-04")
-    rows = list(csv.DictReader(io.StringIO(run.stdout)))
-    rows = [r for r in rows if r["level"] in ("total", "category", "sector", "region")]
-    levels = [r["level"] for r in rows]
-    assert levels == (["total"] + ["category"] * len(want["by_category"])
-                      + ["sector"] * len(want["by_sector"]) + ["region"] * len(want["by_region"]))
+    every = list(csv.DictReader(io.StringIO(run.stdout)))
+    groups = ("total", "by_category", "by_sector", "by_region")
+    rows = [r for r in every if r["section"] in groups]
+    assert [r["section"] for r in rows] == (
+        ["total"] + ["by_category"] * len(want["by_category"])
+        + ["by_sector"] * len(want["by_sector"]) + ["by_region"] * len(want["by_region"]))
+    assert [r["level"] for r in rows] == (  # the column the CSV had before
+        ["total"] + ["category"] * len(want["by_category"])
+        + ["sector"] * len(want["by_sector"]) + ["region"] * len(want["by_region"]))
     wants = [want["total"], *want["by_category"], *want["by_sector"], *want["by_region"]]
     for row, w in zip(rows, wants, strict=True):
         assert row["label"] == w["label"]
@@ -174,12 +179,64 @@ def test_quarterly_csv_is_tidy_and_agrees(cli, ledger):
             assert float(row[key]) == pytest.approx(w[key] / expected.WAN), (w["label"], key)
         assert (row["target"] == "") == (w["target"] is None)
         if w["completion_pct"] is not None:
-            # plain numbers: no %, no thousands separators
-            assert float(row["completion_pct"]) == pytest.approx(w["completion_pct"])
-            assert float(row["gap_pp"]) == pytest.approx(w["gap_pp"])
+            # plain numbers, rounded to 4 decimals: no %, no thousands separators
+            assert float(row["completion_pct"]) == round(w["completion_pct"], 4)
+            assert float(row["gap_pp"]) == round(w["gap_pp"], 4)
+            assert re.fullmatch(r"-?\d+(\.\d{1,4})?", row["completion_pct"]), row["completion_pct"]
         assert row["warning"] == (w["warning"] or "")
         for key in ("plan", "actual_ytd", "completion_pct"):
             assert re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?|", row[key]), row[key]
+    # every other section of the report follows, each row naming its section
+    assert [r["code"] for r in every if r["section"] == "lagging"] == list(want["lagging"])
+    assert sorted((r["responsible_unit"], r["code"]) for r in every
+                  if r["section"] == "problems") == sorted(
+        (unit, code) for unit, codes in want["problems"].items() for code in codes)
+    (narrative,) = [r for r in every if r["section"] == "narrative"]
+    assert narrative["text"].startswith("上半年，百项创新攻坚工程累计完成投资")
+    assert {r["section"] for r in every} == {*groups, "lagging", "problems", "procedures",
+                                              "by_unit", "narrative"}
+
+
+def test_csv_written_to_a_file_starts_with_a_bom(cli, ledger, tmp_path):
+    build(cli, ledger)
+    out = tmp_path / "q2.csv"
+    run = cli("report", "quarterly", "--year", "2016", "--quarter", "2", "-f", "csv", "-o", out)
+    assert run.code == 0, run.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf" * 2)
+    stdout = cli("report", "quarterly", "--year", "2016", "--quarter", "2", "-f", "csv").stdout
+    assert data.decode("utf-8-sig") == stdout
+    listing = tmp_path / "projects.csv"
+    assert cli("projects", "list", "-f", "csv", "-o", listing).code == 0
+    assert listing.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "quarterly", "-f", "xlsx", "-o", "q2.csv"],
+    ["report", "quarterly", "-f", "csv", "-o", "q2.xlsx"],
+    ["report", "quarterly", "-o", "q2.xlsx"],
+    ["report", "lagging", "-f", "json", "-o", "lag.docx"],
+    ["projects", "list", "-f", "csv", "-o", "p.json"],
+    ["progress", "list", "-o", "p.csv"],
+])
+def test_output_whose_ending_contradicts_the_format_is_a_usage_error(cli, args, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = cli(*args)
+    assert run.code == 2, run.stderr
+    assert "--output" in run.stderr and "--format" in run.stderr
+    assert list(tmp_path.iterdir()) == [] or all(p.name == "ledger.db" for p in tmp_path.iterdir())
+
+
+def test_format_help_lists_only_what_the_command_accepts(cli):
+    report = cli("report", "quarterly", "--help").stdout
+    assert "table|json|csv|markdown|xlsx|docx|text" in report
+    for command in (["projects", "list"], ["progress", "list"], ["targets", "list"]):
+        text = cli(*command, "--help").stdout
+        assert "<table|json|csv|markdown>" in text, command
+        assert "xlsx" not in text, command
+        run = cli(*command, "--format", "xlsx")
+        assert run.code == 2, command
 
 
 def _sheet_rows(ws) -> list[list]:
@@ -229,19 +286,31 @@ def test_quarterly_xlsx_reads_back_with_every_figure(cli, ledger, tmp_path):
     check_table("分领域", [want["total"], *want["by_sector"]], 2)
     check_table("分地区", [want["total"], *want["by_region"]], 1)
 
-    # the lagging list and the problems
-    lag = _sheet_rows(wb["滞后项目"])[3:]
-    assert [r[0] for r in lag] == list(want["lagging"])
+    # the lagging list (numbered, with the plan, actual and status the terminal shows) and
+    # the problems
+    lag_rows = _sheet_rows(wb["滞后项目"])
+    heads = [str(h).split("\n")[0] for h in lag_rows[2]]
+    assert heads[:2] == ["序号", "项目编号"]
+    assert {"年度计划", "累计完成", "形象进度", "滞后原因"} <= set(heads)
+    lag = lag_rows[3:]
+    assert [r[0] for r in lag] == list(range(1, len(want["lagging"]) + 1))
+    assert [r[1] for r in lag] == list(want["lagging"])
+    per = want["per"]
+    for r in lag:
+        cell = dict(zip(heads, r, strict=True))
+        assert cell["累计完成"] == pytest.approx(per[r[1]]["ytd"] / 1e8)
+        assert cell["年度计划"] == pytest.approx(per[r[1]]["plan"] / 1e8)
     probs = _sheet_rows(wb["待协调问题"])[3:]
-    assert sorted((r[0], r[2]) for r in probs) == sorted(
+    assert sorted((r[1], r[3]) for r in probs) == sorted(  # 序号, 责任单位, 编号, 项目编号
         (unit, code) for unit, codes in want["problems"].items() for code in codes)
 
-    # the detail sheet: one row per counted project, in code order, amounts in 万元
+    # the detail sheet: one row per counted project, numbered, in code order, amounts in 万元
     detail = _sheet_rows(wb["项目明细"])
     assert detail[1][0] == "单位：万元"
-    assert detail[3][0] == "合计"
-    assert detail[3][5] == pytest.approx(want["total"]["actual_ytd"] / expected.WAN)
-    body = detail[4:]
+    assert detail[3][1] == "合计"
+    assert detail[3][6] == pytest.approx(want["total"]["actual_ytd"] / expected.WAN)
+    body = [r[1:] for r in detail[4:]]
+    assert [r[0] for r in detail[4:]] == list(range(1, len(body) + 1))
     assert [r[0] for r in body] == sorted(want["per"])
     for r in body:
         w = want["per"][r[0]]
@@ -277,17 +346,62 @@ def test_xlsx_has_native_charts_and_conditional_formats(cli, ledger, tmp_path):
     with zipfile.ZipFile(out) as z:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         xml = [z.read(n).decode("utf-8") for n in charts]
-    assert len(charts) == 2
-    assert any("<c:barChart>" in x and "分领域" in x for x in xml)
+    assert len(charts) == 3
     assert any("<c:lineChart>" in x and "月度进度" in x for x in xml)
-
     wb = openpyxl.load_workbook(out)
-    assert len(wb["综述"]._charts) == 2
+    # each category's fields on a chart of their own, so each reads on its own scale
+    sectors = wb["分领域"]
+    covered = []
+    for x in (x for x in xml if "<c:barChart>" in x):
+        refs = re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", x, re.S)
+        assert refs
+        for ref in refs:
+            sheet, cells = ref.split("!")
+            assert sheet.strip("'") == "分领域"
+            first, last = (int(re.sub(r"\D", "", c)) for c in cells.split(":"))
+            categories = {sectors.cell(row, 1).value for row in range(first, last + 1)}
+            names = [sectors.cell(row, 2).value for row in range(first, last + 1)]
+            assert len(categories) == 1, ref
+            assert "合计" not in names
+        covered.append((categories.pop(), tuple(names)))
+    assert {c for c, _ in covered} == {"攻坚", "企业技术创新"}
+    want = expect(2016, "2016-06", "2016-04")["by_sector"]
+    assert sorted(n for _, names in covered for n in names) == sorted(w["label"] for w in want)
+
+    assert len(wb["综述"]._charts) == 3
     for name in ("总体及分类别", "分领域", "分地区", "滞后项目", "项目明细"):
         rules = [rule for cf in wb[name].conditional_formatting for rule in cf.rules]
         formulas = " ".join(f for rule in rules for f in (rule.formula or []))
         assert '"红"' in formulas and '"黄"' in formulas and '"绿"' in formulas, name
         assert any(rule.dxf is not None and rule.dxf.fill is not None for rule in rules), name
+
+
+@pytest.mark.parametrize("kind", [["quarterly", "--year", "2016", "--quarter", "2"],
+                                  ["monthly", "--month", "2016-05"],
+                                  ["lagging", "--as-of", "2016-06"]])
+def test_every_sheet_prints_a4_landscape_one_page_wide(cli, ledger, tmp_path, kind):
+    import openpyxl
+
+    build(cli, ledger)
+    out = tmp_path / "r.xlsx"
+    run = cli("report", *kind, "--format", "xlsx", "-o", out)
+    assert run.code == 0, run.stderr
+    wb = openpyxl.load_workbook(out)
+    assert len(wb.sheetnames) >= 3
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert int(setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # one page wide (1 is the file format's default, left out), any number of pages tall
+        assert int(setup.fitToWidth or 1) == 1 and setup.fitToHeight is not None, ws.title
+        assert int(setup.fitToHeight) == 0, ws.title
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
+        if ws.title != "综述":  # every table repeats its header row (row 3) on each page
+            assert ws.print_title_rows.replace("$", "") == "3:3", ws.title
+            assert str(ws.cell(3, 1).value).strip()
+        if ws.title in ("滞后项目", "待协调问题", "未报送项目", "项目明细"):
+            assert ws.cell(3, 1).value == "序号", ws.title
 
 
 def test_xlsx_writes_formula_like_text_as_text(cli, ledger, tmp_path):
@@ -404,10 +518,11 @@ def test_table_colours_the_completion_column_by_warning(ledger, cli, db_location
     report = build_report(db_location, kind="quarterly", year=2016, quarter=2)
     tables = [r for r in report_renderables(report) if getattr(r, "title", None) == "分领域"]
     (table,) = tables
-    want = expect(2016, "2016-06", "2016-04")["by_sector"]
-    completion = table.columns[7]._cells  # 类别 comes first in the sector table
+    want = expect(2016, "2016-06", "2016-04")
+    (completion,) = [c._cells for c in table.columns if c.header == "完成率(%)"]
     styles = {"green": "green", "yellow": "yellow", "red": "bold red", None: ""}
-    assert [str(c.style) for c in completion] == [styles[w["warning"]] for w in want]
+    assert [str(c.style) for c in completion] == [  # the 合计 row first
+        styles[w["warning"]] for w in [want["total"], *want["by_sector"]]]
 
 
 def test_markdown_has_the_same_tables(cli, ledger):

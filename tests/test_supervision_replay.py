@@ -391,7 +391,7 @@ def test_report_sections_in_every_format(replayed, cli, tmp_path):
     assert {r[0]: (r[1], r[5], r[6], r[7]) for r in units} == {
         u: (w["projects"], w["lagging"], w["open"], w["overdue"]) for u, w in want.items()}
     probs = [list(r) for r in wb["待协调问题"].iter_rows(min_row=4, values_only=True)]
-    assert sorted((r[2], r[8] == "逾期") for r in probs) == sorted(
+    assert sorted((r[3], r[9] == "逾期") for r in probs) == sorted(  # after 序号
         (q["code"], q["overdue"]) for q in open_)
     procs = [list(r) for r in wb["前期手续"].iter_rows(min_row=4, values_only=True)]
     assert sorted(r[0] for r in procs if r[0] != "合计") == sorted(model.procedures(m)["lines"])

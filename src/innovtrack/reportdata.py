@@ -22,6 +22,7 @@ from .clock import parse_moment
 from .db import DriverReader, now_text, read_driver
 from .errors import UsageError
 from .rollup import (
+    KINDS,
     Earlier,
     ProblemFact,
     ProcedureFact,
@@ -253,7 +254,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                   unit: str = "亿元", pace: str = "linear") -> dict:
     """The command line's choices checked and normalised (codes, months, stamps), before any
     ledger is opened: a usage error must not create or touch one."""
-    if kind not in ("quarterly", "monthly", "lagging", "supervision"):
+    if kind not in KINDS:
         raise UsageError(f"unknown report {kind!r}")
     if pace not in pacing.KINDS:
         raise UsageError(f"--pace {pace!r}: one of {', '.join(pacing.KINDS)}")

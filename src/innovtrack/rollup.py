@@ -139,6 +139,34 @@ class ReportInput:
     procedures: Sequence[ProcedureFact] = ()
 
 
+# --- report kinds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of report and the sections it holds, in the order every format shows them.
+
+    A section is named by the key its table builder is registered under (render/sections.py);
+    a renderer walks `sections` and never asks which kind it is rendering. A new section is a
+    field of Report, a builder, and its name in the lists below; a new kind is one line here.
+    """
+
+    name: str
+    sections: tuple[str, ...]
+    subject: str | None = None  # what the title names; None: the period (二季度推进情况)
+
+
+_GROUPS = ("totals", "by_sector", "by_region", "starts")
+_SUPERVISION = ("problems", "procedures", "by_unit")  # SPEC §9
+KINDS: dict[str, ReportKind] = {k.name: k for k in (
+    ReportKind("quarterly", (*_GROUPS, "lagging", *_SUPERVISION, "narrative")),
+    ReportKind("monthly", (*_GROUPS, "lagging", *_SUPERVISION, "unreported", "narrative")),
+    ReportKind("lagging", ("lagging",), subject="进度滞后项目"),
+    # 督办清单: its own renderer (render/supervision.py), per unit, not section by section
+    ReportKind("supervision", (), subject="督办清单"),
+)}
+
+
 # --- the model -----------------------------------------------------------------------------
 
 
@@ -270,6 +298,10 @@ class Report:
     pace: pacing.Pace = field(default_factory=pacing.linear)
     procedures: ProceduresSection | None = None
     by_unit: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def kind(self) -> ReportKind:
+        return KINDS[self.spec.kind]
 
     @property
     def year(self) -> int:

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
+from ..render.registry import LISTING_FORMATS, REPORT_FORMATS, SUPERVISION_FORMATS
 
-class Format(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    xlsx = "xlsx"
-    text = "text"
+# The --format choices come from the renderer tables, so each command's help lists exactly
+# the formats it accepts (typer reads the values of a str Enum).
+Format = Enum("Format", {name: name for name in LISTING_FORMATS}, type=str)
+ReportFormat = Enum("ReportFormat", {name: name for name in REPORT_FORMATS}, type=str)
+SupervisionFormat = Enum("SupervisionFormat", {name: name for name in SUPERVISION_FORMATS},
+                         type=str)
 
 
 class Unit(str, Enum):  # noqa: UP042
@@ -27,6 +27,12 @@ DbOption = Annotated[str | None, typer.Option(
                  "(default: $INNOVTRACK_DB, else the user data directory).",
     show_default=False)]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", help="Output format (xlsx and docx write the file named by --output).")]
+SupervisionFormatOption = Annotated[SupervisionFormat, typer.Option(
+    "--format", "-f", help="Output format (xlsx writes one sheet per unit to --output).")]
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="Every column, however narrow the terminal (it wraps long lines).")]
 OutputOption = Annotated[str | None, typer.Option("--output", "-o",
                                                   help="Write to this file instead of stdout.")]
 UnitOption = Annotated[Unit, typer.Option("--unit", help="Amounts in 亿元 or 万元 (tables).")]
@@ -40,9 +46,4 @@ def ledger(db: str | None):
 
 
 def listing_format(fmt: Format) -> str:
-    if fmt in (Format.xlsx, Format.text):
-        from ..errors import UsageError
-
-        raise UsageError(f"--format {fmt.value} is for reports; listings take table, json, csv "
-                         "or markdown")
     return fmt.value

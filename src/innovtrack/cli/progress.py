@@ -14,6 +14,7 @@ from .common import (
     OutputOption,
     Unit,
     UnitOption,
+    WideOption,
     ledger,
     listing_format,
 )
@@ -169,6 +170,7 @@ def list_command(
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """List progress entries: the effective one per project and month, or the whole history.
 
@@ -181,4 +183,4 @@ def list_command(
     rows = list_entries(ledger(db), EntryFilter(month=month, code=code, region=region,
                                                 category=category, history=history, limit=limit))
     emit(rows, entry_columns(history), fmt_name=listing_format(format), unit=unit.value,
-         output=output, title=f"月度进度（{len(rows)}条）")
+         output=output, title=f"月度进度（{len(rows)}条）", wide=wide)

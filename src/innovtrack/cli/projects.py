@@ -14,6 +14,7 @@ from .common import (
     OutputOption,
     Unit,
     UnitOption,
+    WideOption,
     ledger,
     listing_format,
 )
@@ -83,12 +84,14 @@ def register(root: typer.Typer) -> None:
 def _columns(years: list[int]):
     from ..render.listing import Column
 
-    return [Column("code", "项目编号"), Column("name", "项目名称"), Column("enterprise", "项目单位"),
-            Column("region", "地区"), Column("category", "类别", "category"),
-            Column("sector", "领域", "sector"), Column("stage", "建设性质", "stage"),
-            Column("total_investment", "总投资", "money"),
-            *(Column(f"plan_{y}", f"{y}年计划", "money") for y in years),
-            Column("status", "形象进度", "status"), Column("state", "状态", "state")]
+    # drop: the order in which columns leave a narrow terminal (highest first; 0 stays)
+    return [Column("code", "项目编号"), Column("name", "项目名称"),
+            Column("enterprise", "项目单位", drop=4), Column("region", "地区", drop=3),
+            Column("category", "类别", "category", drop=6), Column("sector", "领域", "sector", drop=5),
+            Column("stage", "建设性质", "stage", drop=7),
+            Column("total_investment", "总投资", "money", drop=2),
+            *(Column(f"plan_{y}", f"{y}年计划", "money", drop=1) for y in years),
+            Column("status", "形象进度", "status"), Column("state", "状态", "state", drop=8)]
 
 
 @app.command("list")
@@ -106,6 +109,7 @@ def list_command(
     format: FormatOption = Format.table,
     unit: UnitOption = Unit.yi,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """List projects, filtered by category, sector, region, stage, status or name.
 
@@ -118,7 +122,7 @@ def list_command(
                                                    limit))
     fmt_name = listing_format(format)
     emit(rows, _columns(plan_years(rows)), fmt_name=fmt_name, unit=unit.value, output=output,
-         title=f"项目清单（{len(rows)}个）")
+         title=f"项目清单（{len(rows)}个）", wide=wide)
 
 
 @app.command("show")

@@ -1,13 +1,30 @@
-"""`innovtrack report quarterly | monthly | lagging`: the reports of SPEC §5."""
+"""`innovtrack report quarterly | monthly | lagging | supervision | issued | diff` (SPEC §5, §9).
+
+Each report command is its period options plus the options every report shares, written once
+in REPORT_OPTIONS; `_report_command` joins the two into the signature Typer reads.
+"""
 
 from __future__ import annotations
 
+import inspect
 from enum import Enum
 from typing import Annotated
 
 import typer
 
-from .common import DbOption, Format, FormatOption, OutputOption, Unit, UnitOption
+from .common import (
+    DbOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    ReportFormat,
+    ReportFormatOption,
+    SupervisionFormat,
+    SupervisionFormatOption,
+    Unit,
+    UnitOption,
+    WideOption,
+)
 
 app = typer.Typer(help="Reports: the quarterly report to the provincial government, the monthly "
                        "roll-up, lagging projects, the 督办 list.", no_args_is_help=True)
@@ -31,6 +48,14 @@ IssueOption = Annotated[bool, typer.Option(
 NoteOption = Annotated[str | None, typer.Option("--note", help="With --issue: to whom, why.")]
 IssuedOption = Annotated[int | None, typer.Option(
     "--issued", metavar="N", help="Print issued report N again, exactly as it was sent.")]
+MonthOption = Annotated[str | None, typer.Option(
+    help="Month as 2016-05 (default: the latest month with entries).")]
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="Month as 2016-06 (default: the latest month with entries).")]
+YearOption = Annotated[int | None, typer.Option(
+    help="Year (default: the latest with entries).")]
+QuarterOption = Annotated[int | None, typer.Option(
+    help="Quarter 1-4 (default: the latest quarter with entries).")]
 
 
 class Pace(str, Enum):  # noqa: UP042 - typer reads the values of a str Enum
@@ -46,29 +71,61 @@ PaceOption = Annotated[Pace, typer.Option(
                    "earlier years).")]
 
 
-def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
-         note: str | None = None, issued: int | None = None, **choices) -> None:
-    from ..render.output import notice
-    from ..render.report import NEEDS_MONTHLY, emit_report
+def _option(name: str, annotation, default) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                             default=default)
 
-    monthly = fmt.value in NEEDS_MONTHLY
+
+# The options of every report command, in the order their help lists them.
+REPORT_OPTIONS = [
+    _option("yellow_margin", YellowOption, 10.0),
+    _option("red_margin", RedOption, 30.0),
+    _option("category", CategoryOption, None),
+    _option("region", RegionOption, None),
+    _option("known_at", KnownAtOption, None),
+    _option("pace", PaceOption, Pace.linear),
+    _option("db", DbOption, None),
+    _option("format", ReportFormatOption, ReportFormat.table),
+    _option("unit", UnitOption, Unit.yi),
+    _option("output", OutputOption, None),
+    _option("wide", WideOption, False),
+]
+# A report that is sent (quarterly, monthly) may be recorded as issued and printed again.
+ISSUE_OPTIONS = [
+    _option("issue", IssueOption, False),
+    _option("note", NoteOption, None),
+    _option("issued", IssuedOption, None),
+]
+
+
+def run_report(kind: str, *, db, format, output, unit, wide, issue: bool = False,
+               note: str | None = None, issued: int | None = None, **choices) -> None:
+    """Check the format against --output, build the report, render it (--issue: then record
+    it as sent; --issued N: print sent report N again). Every other option is a choice for
+    build_report, a choice from a list passed by its value."""
+    from ..render.output import notice
+    from ..render.report import choose_format, emit_report
+
+    choices = {k: v.value if isinstance(v, Enum) else v for k, v in choices.items()}
     if (note and not issue) or (issue and choices.get("known_at")):
         from ..errors import UsageError
 
         raise UsageError("--note goes with --issue" if not issue else "--issue records a "
                          "report computed now; it cannot be combined with --known-at "
                          "(reprint an issued one with --issued N)")
+    renderer = choose_format(format.value, output, kind)  # before any ledger is opened
     if issued is not None:
         from ..render.issued import emit_reprint
 
-        emit_reprint(db, issued, kind, fmt.value, output, monthly=monthly, issue=issue,
-                     **choices)
+        emit_reprint(db, issued, kind, format.value, output, monthly=renderer.monthly,
+                     issue=issue, wide=wide, **choices)
     else:
         from ..reportdata import build_report
 
-        report = build_report(db, kind=kind, unit=unit.value, monthly=monthly, **choices)
-        emit_report(report, fmt.value, output)  # first: a report that cannot be written
-        if issue:                                # is not recorded as sent
+        report = build_report(db, kind=kind, unit=unit.value, monthly=renderer.monthly,
+                              **choices)
+        emit_report(report, format.value, output, wide=wide)  # first: a report that cannot
+        if issue:                                             # be written is not recorded
             from ..clock import shown
             from ..issued import issue as record_issue
 
@@ -79,95 +136,63 @@ def _run(kind: str, db, fmt: Format, output, unit: Unit, *, issue: bool = False,
         notice(f"wrote {output}")
 
 
-@app.command("quarterly")
-def quarterly_command(
-    year: Annotated[int | None, typer.Option(help="Year (default: the latest with entries).")]
-    = None,
-    quarter: Annotated[int | None, typer.Option(
-        help="Quarter 1-4 (default: the latest quarter with entries).")] = None,
-    yellow_margin: YellowOption = 10.0,
-    red_margin: RedOption = 30.0,
-    category: CategoryOption = None,
-    region: RegionOption = None,
-    known_at: KnownAtOption = None,
-    pace: PaceOption = Pace.linear,
-    issue: IssueOption = False,
-    note: NoteOption = None,
-    issued: IssuedOption = None,
-    db: DbOption = None,
-    format: FormatOption = Format.table,
-    unit: UnitOption = Unit.yi,
-    output: OutputOption = None,
-) -> None:
-    """The quarterly report to the provincial government.
+def _report_command(kind: str, period: list[inspect.Parameter], doc: str,
+                    rename: dict[str, str] | None = None,
+                    options: list[inspect.Parameter] = REPORT_OPTIONS) -> None:
+    """Register `report KIND` with its period options and REPORT_OPTIONS. rename maps an
+    option's parameter to the name build_report takes (--as-of is the month)."""
+    rename = rename or {}
 
-    Totals, categories, sectors within categories, regions, starts and completions, lagging
-    projects with reasons, problems awaiting coordination, and the narrative paragraph.
-    --format text prints the narrative alone; xlsx writes a workbook (needs --output).
+    def command(**kw) -> None:
+        run_report(kind, **{rename.get(k, k): v for k, v in kw.items()})
 
-    --issue records the report as sent; --issued N prints a sent one again, exactly.
-
-    Example: innovtrack report quarterly --year 2016 --quarter 2 --format xlsx -o 2016Q2.xlsx
-    """
-    _run("quarterly", db, format, output, unit, year=year, quarter=quarter,
-         yellow_margin=yellow_margin, red_margin=red_margin, category=category, region=region,
-         known_at=known_at, pace=pace.value, issue=issue, note=note, issued=issued)
+    command.__signature__ = inspect.Signature([*period, *options])
+    command.__doc__ = doc
+    command.__name__ = f"{kind}_command"
+    app.command(kind)(command)
 
 
-@app.command("monthly")
-def monthly_command(
-    month: Annotated[str | None, typer.Option(
-        help="Month as 2016-05 (default: the latest month with entries).")] = None,
-    yellow_margin: YellowOption = 10.0,
-    red_margin: RedOption = 30.0,
-    category: CategoryOption = None,
-    region: RegionOption = None,
-    known_at: KnownAtOption = None,
-    pace: PaceOption = Pace.linear,
-    issue: IssueOption = False,
-    note: NoteOption = None,
-    issued: IssuedOption = None,
-    db: DbOption = None,
-    format: FormatOption = Format.table,
-    unit: UnitOption = Unit.yi,
-    output: OutputOption = None,
-) -> None:
-    """The monthly roll-up, with the projects that have not reported for the month.
+_report_command("quarterly", [_option("year", YearOption, None),
+                              _option("quarter", QuarterOption, None), *ISSUE_OPTIONS], """\
+The quarterly report to the provincial government.
 
-    --issue records the report as sent; --issued N prints a sent one again, exactly.
+Totals, categories, sectors within categories, regions, starts and completions, lagging
+projects with reasons, problems awaiting coordination, and the narrative paragraph.
+--format text prints the narrative alone; xlsx writes a print-ready workbook and docx the
+report as a Word document (both need --output). --issue records the report as sent;
+--issued N prints a sent one again, exactly.
 
-    Example: innovtrack report monthly --month 2016-05 --pace seasonal
-    """
-    _run("monthly", db, format, output, unit, month=month, yellow_margin=yellow_margin,
-         red_margin=red_margin, category=category, region=region, known_at=known_at,
-         pace=pace.value, issue=issue, note=note, issued=issued)
+Example: innovtrack report quarterly --year 2016 --quarter 2 --format xlsx -o 2016Q2.xlsx
+""")
 
+_report_command("monthly", [_option("month", MonthOption, None), *ISSUE_OPTIONS], """\
+The monthly roll-up, with the projects that have not reported for the month.
 
-@app.command("lagging")
-def lagging_command(
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Month as 2016-06 (default: the latest month with entries).")] = None,
-    yellow_margin: YellowOption = 10.0,
-    red_margin: RedOption = 30.0,
-    category: CategoryOption = None,
-    region: RegionOption = None,
-    known_at: KnownAtOption = None,
-    pace: PaceOption = Pace.linear,
-    db: DbOption = None,
-    format: FormatOption = Format.table,
-    unit: UnitOption = Unit.yi,
-    output: OutputOption = None,
-) -> None:
-    """Projects behind schedule at a month, each with every reason that applies.
+--issue records the report as sent; --issued N prints a sent one again, exactly.
 
-    Reasons: behind (yellow or red warning), not_started (a new project not started by June,
-    or by its planned start if later), unreported (no report for the month).
+Example: innovtrack report monthly --month 2016-05 --pace seasonal
+""")
 
-    Example: innovtrack report lagging --as-of 2016-06 --region 海西州
-    """
-    _run("lagging", db, format, output, unit, month=as_of, yellow_margin=yellow_margin,
-         red_margin=red_margin, category=category, region=region, known_at=known_at,
-         pace=pace.value)
+_report_command("lagging", [_option("as_of", AsOfOption, None)], """\
+Projects behind schedule at a month, each with every reason that applies.
+
+Reasons: behind (yellow or red warning), not_started (a new project not started by June,
+or by its planned start if later), unreported (no report for the month).
+
+Example: innovtrack report lagging --as-of 2016-06 --region 海西州
+""", rename={"as_of": "month"})
+
+# 督办: the report options with its own formats (render/registry.py SUPERVISION_FORMATS).
+_report_command("supervision", [_option("as_of", AsOfOption, None)], """\
+The 督办 list: per responsible unit, its overdue problems and its lagging projects.
+
+Units with the most overdue problems come first; --format xlsx writes one print-ready
+sheet per unit (a 督办单 to send as it is).
+
+Example: innovtrack report supervision --as-of 2016-06 --format xlsx -o 督办单.xlsx
+""", rename={"as_of": "month"}, options=[
+    _option("format", SupervisionFormatOption, SupervisionFormat.table)
+    if o.name == "format" else o for o in REPORT_OPTIONS])
 
 
 @app.command("issued")
@@ -219,40 +244,3 @@ def diff_command(
 
     emit_diff(build_diff(db, year=year, quarter=quarter, month=month, start=start, end=end),
               format.value, unit.value, output)
-
-
-
-
-@app.command("supervision")
-def supervision_command(
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Month as 2016-06 (default: the latest month with entries).")] = None,
-    yellow_margin: YellowOption = 10.0,
-    red_margin: RedOption = 30.0,
-    category: CategoryOption = None,
-    region: RegionOption = None,
-    known_at: KnownAtOption = None,
-    pace: PaceOption = Pace.linear,
-    db: DbOption = None,
-    format: FormatOption = Format.table,
-    unit: UnitOption = Unit.yi,
-    output: OutputOption = None,
-) -> None:
-    """The 督办 list: per responsible unit, its overdue problems and its lagging projects.
-
-    Units with the most overdue problems come first; --format xlsx writes one print-ready
-    sheet per unit (a 督办单 to send as it is).
-
-    Example: innovtrack report supervision --as-of 2016-06 --format xlsx -o 督办单.xlsx
-    """
-    from ..render.output import notice
-    from ..render.supervision import emit_supervision
-    from ..reportdata import build_report
-
-    report = build_report(db, kind="supervision", unit=unit.value, monthly=False,
-                          month=as_of, yellow_margin=yellow_margin, red_margin=red_margin,
-                          category=category, region=region, known_at=known_at,
-                          pace=pace.value)
-    emit_supervision(report, format.value, output)
-    if output:
-        notice(f"wrote {output}")

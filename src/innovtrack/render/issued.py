@@ -31,7 +31,7 @@ def emit_listing(issued: list, fmt_name: str, output: str | None) -> None:
 
 
 def emit_reprint(db: str | None, number: int, kind: str, fmt_name: str, output: str | None, *,
-                 monthly: bool, issue: bool, **choices) -> None:
+                 monthly: bool, issue: bool, wide: bool = False, **choices) -> None:
     """`report quarterly --issued N`: the JSON byte for byte as sent; other formats from the
     report recomputed at its stamp, once its JSON is shown to be the one sent."""
     from ..issued import reprint
@@ -56,4 +56,4 @@ def emit_reprint(db: str | None, number: int, kind: str, fmt_name: str, output: 
         raise Mismatch(f"issued report #{number} recomputed at its stamp no longer gives the "
                        f"JSON that was sent (sha256 {again.issued.sha256[:16]}…), so it cannot "
                        f"be reprinted as {fmt_name}; `--format json` prints it as sent")
-    emit_report(again.report, fmt_name, output)
+    emit_report(again.report, fmt_name, output, wide=wide)

@@ -63,8 +63,8 @@ def title(report) -> str:
     """百项创新攻坚工程2016年二季度推进情况（截至2016年6月底）."""
     spec = report.spec
     subject = programme_subject(spec.category, spec.region)
-    if spec.kind == "lagging":
-        what = "进度滞后项目"
+    if report.kind.subject:
+        what = report.kind.subject
     elif spec.quarter:
         what = f"{QUARTER_NAME[spec.quarter]}推进情况"
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import programme
@@ -34,6 +33,7 @@ class Column:
     key: str
     header: str  # Chinese, as people read it
     kind: str = "text"  # text, money, category, sector, stage, status, state, bool, time
+    drop: int = 0  # terminal: columns that do not fit leave in descending order; 0 stays
 
 
 def _label(kind: str, value) -> str:
@@ -104,30 +104,60 @@ def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str |
     return "\n".join(lines) + "\n"
 
 
-# Display cells (a Chinese character takes two) that a column keeps however narrow the terminal.
-_MIN_WIDTH = {"region": 6, "stage": 4, "status": 8, "state": 6, "category": 8, "sector": 8,
-              "name": 8, "enterprise": 8}
+@dataclass
+class Listing:
+    """What a listing command hands its renderer."""
+
+    rows: list[dict]
+    columns: list[Column]
+    unit: str = "亿元"
+    title: str | None = None
+    csv_keys: list[str] | None = None
 
 
-def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | None,
-               style_row: Callable[[dict], str | None] | None = None):
-    from rich.table import Table
+def listing_json(listing: Listing) -> str:
+    return to_json(listing.rows)
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        # An amount or a code split over two lines misreads ("10.0" / "5"): those never wrap;
-        # names and other text fold to make room.
-        # Amounts, codes and months never wrap ("10.0" / "5" misreads); short labels keep
-        # their width (海西州 not 海西 / 州); names and other text fold to make room.
-        keep = c.kind in ("money", "time") or c.key in ("code", "month")
-        table.add_column(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
-                         justify="right" if c.kind == "money" else "left",
-                         overflow="fold", no_wrap=keep, min_width=_MIN_WIDTH.get(c.kind, 0)
-                         or _MIN_WIDTH.get(c.key))
-    for row in rows:
-        table.add_row(*(cell_text(c, row, unit) for c in columns),
-                      style=style_row(row) if style_row else None)
-    return table
+
+def listing_csv(listing: Listing) -> str:
+    return to_csv(listing.rows, listing.csv_keys)
+
+
+def listing_markdown(listing: Listing) -> str:
+    return to_markdown(listing.rows, listing.columns, listing.unit, listing.title)
+
+
+# Short labels that never wrap (海西州 not 海西 / 州), beside amounts, codes and months.
+_WHOLE_KINDS = {"money", "time", "bool", "category", "sector", "stage", "status", "state"}
+_WHOLE_KEYS = {"code", "month", "region", "year", "projects"}
+
+
+def table_columns(listing: Listing):
+    """The listing's columns for the terminal (fit.py): amounts, codes, months and short
+    labels whole; names and free text wrap."""
+    from .fit import Column as TermColumn
+
+    unit = listing.unit
+    return [TermColumn(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
+                       [cell_text(c, row, unit) for row in listing.rows],
+                       wrap=not (c.kind in _WHOLE_KINDS or c.key in _WHOLE_KEYS
+                                 or is_money(c.key)),
+                       drop=c.drop, right=c.kind == "money")
+            for c in listing.columns]
+
+
+def print_listing(listing: Listing, output: str | None, wide: bool = False) -> None:
+    from .fit import left_out_line, print_all, rich_table, screen
+
+    def draw(scr) -> None:
+        table, left_out = rich_table(listing.title, table_columns(listing), scr.width)
+        print_all(scr, [table, *([left_out_line(left_out)] if left_out else [])])
+
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            draw(screen(fh=fh))
+    else:
+        draw(screen(wide=wide))
 
 
 def findings_rows(findings) -> list[dict]:
@@ -138,38 +168,35 @@ def findings_rows(findings) -> list[dict]:
              "unit": "万元" if f.money else None, "message": f.message} for f in findings]
 
 
+_FINDING_KEYS = ["check", "scope", "expected", "actual", "unit", "message"]
+# `check` in each listing format: rows for programs, one line per disagreement for people.
+FINDINGS = {
+    "json": lambda findings: to_json(findings_rows(findings)),
+    "csv": lambda findings: to_csv(findings_rows(findings), _FINDING_KEYS),
+    "markdown": lambda findings: "".join(f"- {f.message}\n" for f in findings),
+    "table": lambda findings: "".join(f"{f.message}\n" for f in findings),
+}
+
+
 def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
     """`check`: one line per disagreement, or rows for programs (JSON, CSV)."""
-    from .output import write_text
+    from .registry import LISTING_FORMATS, choose, deliver
 
-    if fmt_name == "json":
-        write_text(to_json(findings_rows(findings)), output)
-    elif fmt_name == "csv":
-        write_text(to_csv(findings_rows(findings),
-                          ["check", "scope", "expected", "actual", "unit", "message"]), output)
-    else:
-        bullet = "- " if fmt_name == "markdown" else ""
-        if findings or output:
-            write_text("".join(f"{bullet}{f.message}\n" for f in findings), output)
+    renderer = choose(LISTING_FORMATS, fmt_name, output)
+    text = FINDINGS[fmt_name](findings)
+    if text or output:
+        deliver(renderer, text, output)
 
 
 def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
          output: str | None = None, title: str | None = None,
-         csv_keys: list[str] | None = None) -> None:
-    """Write a listing to stdout (or --output) in the asked format."""
-    from .output import write_text
+         csv_keys: list[str] | None = None, wide: bool = False) -> None:
+    """Write a listing to stdout (or --output) in the asked format (render/registry.py)."""
+    from .registry import LISTING_FORMATS, choose, deliver
 
-    if fmt_name == "json":
-        write_text(to_json(rows), output)
-    elif fmt_name == "csv":
-        write_text(to_csv(rows, csv_keys), output)
-    elif fmt_name == "markdown":
-        write_text(to_markdown(rows, columns, unit, title), output)
-    elif fmt_name == "table":
-        from .output import print_rich
-
-        print_rich(rich_table(rows, columns, unit, title), output)
+    renderer = choose(LISTING_FORMATS, fmt_name, output)
+    listing = Listing(rows, columns, unit, title, csv_keys)
+    if renderer.writes == "console":
+        renderer.load()(listing, output, wide=wide)
     else:
-        from ..errors import UsageError
-
-        raise UsageError(f"format {fmt_name!r} is not available here (table, json, csv, markdown)")
+        deliver(renderer, renderer.load()(listing), output)

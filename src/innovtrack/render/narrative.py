@@ -116,3 +116,8 @@ def narrative(report: Report) -> str:
 
     parts.append(problems_sentence(report))  # open and overdue problems, units (SPEC §9)
     return "".join(parts)
+
+
+def narrative_text(report: Report) -> str:
+    """`--format text`: the paragraph alone, ready to paste into the report."""
+    return narrative(report) + "\n"

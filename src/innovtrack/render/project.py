@@ -112,17 +112,29 @@ def import_summary(result) -> list[str]:
 
 
 def render_project(project: dict, fmt_name: str, unit: str, output: str | None) -> None:
-    if fmt_name == "json":
-        write_text(_json(project), output)
-        return
-    if fmt_name == "csv":
-        from .listing import to_csv
+    from .registry import LISTING_FORMATS, choose
 
-        # The monthly entries, with their header even when there are none yet.
-        write_text(to_csv(project["entries"], ["month", "amount", "ytd", "status", "problem",
-                                               "note", "reported_by", "recorded_at", "source",
-                                               "reason", "supersedes"]), output)
-        return
+    renderer = choose(LISTING_FORMATS, fmt_name, output)  # refuses -f json -o x.csv
+    _PROJECT_FORMATS[fmt_name](project, unit, output, renderer)
+
+
+def _project_json(project: dict, unit: str, output: str | None, renderer) -> None:
+    write_text(_json(project), output)
+
+
+def _project_csv(project: dict, unit: str, output: str | None, renderer) -> None:
+    from .listing import to_csv
+    from .registry import deliver
+
+    # The monthly entries, with their header even when there are none yet.
+    deliver(renderer, to_csv(project["entries"], ["month", "amount", "ytd", "status", "problem",
+                                                  "note", "reported_by", "recorded_at",
+                                                  "source", "reason", "supersedes"]), output)
+
+
+def _project_table(project: dict, unit: str, output: str | None, renderer) -> None:
+    """The project, its plans, entries, corrections and changes as rich tables (Markdown
+    readers get the same text)."""
     from rich.console import Group
     from rich.table import Table
 
@@ -199,3 +211,7 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
                       history_value(h["field"], h["new_value"]))
         parts.append(t)
     print_rich(Group(*parts), output)
+
+
+_PROJECT_FORMATS = {"json": _project_json, "csv": _project_csv, "table": _project_table,
+                    "markdown": _project_table}

@@ -1,48 +1,32 @@
-"""Writing a report model in the asked format to stdout or --output."""
+"""Writing a report model in the asked format to stdout or --output (render/registry.py)."""
 
 from __future__ import annotations
 
-from ..errors import UsageError
 from ..rollup import Report
+from .registry import REPORT_FORMATS, SUPERVISION_FORMATS, Renderer, choose, deliver
 
-# Formats that show the month-by-month curve (it costs one more pass over the year's entries,
-# which the JSON of a 100,000-project ledger cannot afford within its time budget).
-NEEDS_MONTHLY = {"xlsx"}
+# A report kind with renderers of its own; every other kind is rendered section by section.
+_FORMATS_OF = {"supervision": SUPERVISION_FORMATS}
 
 
-def emit_report(report: Report, fmt_name: str, output: str | None) -> None:
+def formats_of(kind: str) -> dict[str, Renderer]:
+    return _FORMATS_OF.get(kind, REPORT_FORMATS)
+
+
+def choose_format(fmt_name: str, output: str | None, kind: str = "quarterly") -> Renderer:
+    """The report renderer, checked against --output before any ledger is opened."""
+    return choose(formats_of(kind), fmt_name, output)
+
+
+def emit_report(report: Report, fmt_name: str, output: str | None, *, wide: bool = False) -> None:
     from ..reportdata import gc_paused
 
+    renderer = choose_format(fmt_name, output, report.spec.kind)
+    render = renderer.load()
     with gc_paused():
-        _emit(report, fmt_name, output)
-
-
-def _emit(report: Report, fmt_name: str, output: str | None) -> None:
-    from .output import write_text
-
-    if fmt_name == "json":
-        from .tabular import to_json
-
-        write_text(to_json(report), output)
-    elif fmt_name == "csv":
-        from .tabular import to_csv
-
-        write_text(to_csv(report), output)
-    elif fmt_name == "markdown":
-        from .tabular import to_markdown
-
-        write_text(to_markdown(report), output)
-    elif fmt_name == "text":
-        from .narrative import narrative
-
-        write_text(narrative(report) + "\n", output)
-    elif fmt_name == "xlsx":
-        if not output:
-            raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")
-        from .xlsx import write_xlsx
-
-        write_xlsx(report, output)
-    else:
-        from .terminal import print_report
-
-        print_report(report, output)
+        if renderer.writes == "file":
+            render(report, output)
+        elif renderer.writes == "console":
+            render(report, output, wide=wide)
+        else:
+            deliver(renderer, render(report), output)

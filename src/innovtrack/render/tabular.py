@@ -12,23 +12,11 @@ import json
 
 from .. import programme
 from ..clock import exact
-from ..money import fmt, to_unit
+from ..money import to_unit
 from ..rollup import GroupRow, ProjectLine, Report
-from .labels import (
-    REASON_CN,
-    cumulative_label,
-    pace_heading,
-    pct,
-    period_column,
-    period_label,
-    title,
-    warning,
-)
+from .labels import cumulative_label, pace_heading, period_label, title
 from .narrative import narrative
-from .supervision import CSV_KEYS as SUPERVISION_CSV_KEYS
-from .supervision import csv_rows as supervision_csv_rows
 from .supervision import json_sections
-from .supervision import markdown_lines as supervision_markdown
 
 
 def _wan(yuan: int | None):
@@ -159,18 +147,23 @@ def to_json(report: Report) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-# --- CSV: one row per group (or per project for the lagging report) ----------------------
+# --- CSV: every section of the report, one row per group or project, a `section` column ---
 
-GROUP_KEYS = ["level", "category", "sector", "region", "label", "projects", "target", "plan",
-              "basis", "actual_ytd", "actual_period", "completion_pct", "gap_pp", "warning",
-              "forecast", "forecast_pct", "started", "start_rate", "new_projects",
-              "new_started", "new_start_rate", "continuing_projects", "continuing_started",
-              "continuing_start_rate", "completed", "due", "due_completed", "production_rate",
-              "reported", "unreported", "no_plan", "time_progress_pct", "pace"]
-LINE_KEYS = ["code", "name", "enterprise", "region", "category", "sector", "stage",
-             "responsible_unit", "warning", "reasons", "plan", "actual_ytd", "actual_period",
-             "completion_pct", "gap_pp", "forecast", "forecast_pct", "status", "reported",
-             "start_deadline", "problem", "time_progress_pct", "pace"]
+# How a report section's rows appear in the CSV, from the JSON's lists; a section named here
+# by nothing is looked up in the JSON under its own name (a list of objects).
+_CSV_ROWS = {
+    "totals": lambda d: [("total", [d["total"]]), ("by_category", d["by_category"])],
+    "starts": lambda d: [],  # the starts and completions are columns of the group rows
+    "problems": lambda d: [("problems", [{"responsible_unit": g["responsible_unit"],
+                                          "label": item["name"], **item}
+                                         for g in d["problems"] for item in g["items"]])],
+    "procedures": lambda d: [("procedures", [
+        {**x, "label": x["name"], "done": list(x["done"])}
+        for x in (d["procedures"] or {}).get("projects", [])])],
+    "by_unit": lambda d: [("by_unit", [{"label": u["unit"], **u} for u in d["by_unit"]])],
+    "narrative": lambda d: [("narrative", [{"text": d["narrative"]}])],
+}
+_PLACES = 4  # percentages (and 万元, which never carry more) to 4 decimals
 
 
 def _cell(value):
@@ -179,32 +172,41 @@ def _cell(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return repr(value)
+        return repr(round(value, _PLACES))
     if isinstance(value, list):
         return ";".join(value)
     return value
 
 
+def csv_rows(report: Report) -> list[tuple[str, list[dict]]]:
+    """(section, rows) in the report kind's order, rows as the JSON has them."""
+    d = report_dict(report)
+    out = []
+    for name in report.kind.sections:
+        split = _CSV_ROWS.get(name)
+        out += split(d) if split else [(name, d.get(name) or [])]
+    return out
+
+
+# The group rows keep the `level` column the CSV had before it carried every section.
+_LEVEL = {"total": "total", "by_category": "category", "by_sector": "sector",
+          "by_region": "region", "by_unit": "unit", "problems": "problem",
+          "procedures": "procedure"}
+
+
 def to_csv(report: Report) -> str:
     # every row says what its gap pp is measured against (SPEC §11)
     against = {"time_progress_pct": report.time_progress_pct, "pace": report.pace.kind}
+    parts = [(section, [row | against for row in rows]) for section, rows in csv_rows(report)]
+    keys = ["section", "level",
+            *dict.fromkeys(k for _, rows in parts for row in rows for k in row)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    if report.spec.kind == "lagging":
-        writer.writerow(LINE_KEYS)
-        for line in report.lagging:
-            d = line_dict(line) | against
-            writer.writerow([_cell(d[k]) for k in LINE_KEYS])
-        return buf.getvalue()
-    keys = GROUP_KEYS + [k for k in SUPERVISION_CSV_KEYS if k not in GROUP_KEYS]
     writer.writerow(keys)
-    for level, rows in (("total", [report.total]), ("category", report.by_category),
-                        ("sector", report.by_sector), ("region", report.by_region)):
+    for section, rows in parts:
         for row in rows:
-            d = group_dict(row) | {"level": level} | against
+            d = row | {"section": section, "level": _LEVEL.get(section)}
             writer.writerow([_cell(d.get(k)) for k in keys])
-    for d in supervision_csv_rows(report):  # level unit, problem, procedure (SPEC §9)
-        writer.writerow([_cell(d.get(k)) for k in keys])
     return buf.getvalue()
 
 
@@ -221,50 +223,9 @@ def _md_table(heads: list[str], rows: list[list[str]], numeric: set[int]) -> lis
     return out
 
 
-FORECAST_HEAD, FORECAST_PCT_HEAD = "预计全年", "预计完成率(%)"  # 预计全年完成, SPEC §11
-
-
-def group_cells(row: GroupRow, unit: str, *, with_category: bool = False) -> list[str]:
-    lead = [programme.CATEGORIES_SHORT.get(row.category, "")] if with_category else []
-    return [*lead, row.label, str(row.projects), fmt(row.target, unit), fmt(row.plan, unit),
-            fmt(row.actual_ytd, unit), fmt(row.actual_period, unit),
-            pct(row.completion_pct), pct(row.gap_pp), warning(row.warning),
-            fmt(row.forecast, unit), pct(row.forecast_pct)]
-
-
-def group_heads(report: Report, *, with_category: bool = False) -> list[str]:
-    """Short headers; the unit is stated once above the tables (单位：亿元)."""
-    lead = ["类别"] if with_category else []
-    return [*lead, "名称", "项目数", "年度目标", "年度计划", "累计完成", period_column(report.spec),
-            "完成率(%)", "偏差(百分点)", "预警", FORECAST_HEAD, FORECAST_PCT_HEAD]
-
-
-STARTS_HEADS = ["名称", "项目数", "开复工", "开复工率(%)", "新建", "开工", "开工率(%)", "续建",
-                "复工", "复工率(%)", "年内应投产", "已投产", "投产率(%)", "建成投产"]
-
-
-def starts_cells(row: GroupRow) -> list[str]:
-    return [row.label, str(row.projects), str(row.started), pct(row.start_rate),
-            str(row.new_projects), str(row.new_started), pct(row.new_start_rate),
-            str(row.continuing), str(row.continuing_started), pct(row.continuing_start_rate),
-            str(row.due), str(row.due_completed), pct(row.production_rate), str(row.completed)]
-
-
-def lagging_heads(unit: str) -> list[str]:
-    return ["项目编号", "项目名称", "地区", "领域", "年度计划", "累计完成", "完成率(%)", "预警",
-            "形象进度", "滞后原因", FORECAST_HEAD, FORECAST_PCT_HEAD]
-
-
-def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
-    f = line.facts
-    return [f.code, f.name, f.region, programme.SECTOR_NAMES.get(f.sector, f.sector),
-            fmt(f.plan, unit), fmt(f.ytd, unit), pct(line.completion_pct),
-            warning(line.warning), programme.STATUSES.get(f.status, "") if f.status else "",
-            "、".join(REASON_CN[r] for r in line.reasons), fmt(line.forecast, unit),
-            pct(line.forecast_pct)]
-
-
 def to_markdown(report: Report) -> str:
+    from .sections import Prose, sections, text_rows
+
     spec = report.spec
     unit = spec.unit
     lines = [f"# {title(report)}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
@@ -272,37 +233,14 @@ def to_markdown(report: Report) -> str:
         lines.append(f"> {note}")
     if report.notes:
         lines.append("")
-    if spec.kind != "lagging":
-        heads = group_heads(report)
-        numeric = set(range(1, 8)) | {9, 10}
-        lines += ["## 总体及分类别", ""]
-        lines += _md_table(heads, [group_cells(r, unit) for r in
-                                   [report.total, *report.by_category]], numeric)
-        lines += ["", "## 分领域", ""]
-        lines += _md_table(group_heads(report, with_category=True),
-                           [group_cells(r, unit, with_category=True) for r in report.by_sector],
-                           set(range(2, 9)) | {10, 11})
-        lines += ["", "## 分地区", ""]
-        lines += _md_table(heads, [group_cells(r, unit) for r in report.by_region], numeric)
-        lines += ["", "## 开复工及建成投产", ""]
-        lines += _md_table(STARTS_HEADS, [starts_cells(r) for r in
-                                          [report.total, *report.by_category]],
-                           set(range(1, 14)))
-    lines += ["", f"## 进度滞后项目（{len(report.lagging)}个）", ""]
-    if report.lagging:
-        lines += _md_table(lagging_heads(unit), [lagging_cells(x, unit) for x in report.lagging],
-                           {4, 5, 6, 10, 11})
-    else:
-        lines.append("无。")
-    if spec.kind != "lagging":
-        lines += supervision_markdown(report)  # problems, procedures, by_unit (SPEC §9)
-        if spec.kind == "monthly":
-            lines += ["", f"## {int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）", ""]
-            if report.unreported:
-                lines += _md_table(["地区", "项目编号", "项目名称", "责任单位"],
-                                   [[p.region, p.code, p.name, p.responsible_unit or ""]
-                                    for p in report.unreported], set())
-            else:
-                lines.append("无。")
-        lines += ["", "## 综述", "", narrative(report)]
-    return "\n".join(lines) + "\n"
+    for sec in sections(report):
+        lines += [f"## {sec.title}", ""]
+        if isinstance(sec, Prose):
+            lines.append(sec.text)
+        elif sec.rows:
+            lines += _md_table([c.head for c in sec.columns], text_rows(sec, unit),
+                               {i for i, c in enumerate(sec.columns) if c.numeric})
+        else:
+            lines.append("无。")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

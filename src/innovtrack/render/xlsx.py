@@ -1,9 +1,12 @@
 """The report as one Excel workbook laid out the way provincial offices keep them.
 
-Each table on its own sheet: a title row, a 单位 line, a frozen header, the 合计 row first,
-number formats, and the warning colours as conditional formats (so they follow the figures if
-someone edits them). The first sheet carries the narrative and two native charts: plan against
-actual by sector, and the year's cumulative completion month by month against 时序进度.
+Each section of the report kind on its own sheet (render/sections.py): a title row, a 单位
+line, a frozen header, the 合计 row first, 序号 on project tables, number formats, and the
+warning colours as conditional formats (so they follow the figures if someone edits them).
+Every sheet prints (SPEC §12): A4 landscape, one page wide, the header row on every page,
+第 N 页 共 M 页 in the footer. The first sheet carries the narrative and native charts, each on
+its own scale: plan against actual for the tackling sectors, the same for the enterprise
+fields, and the year's cumulative completion month by month against 时序进度.
 
 Text is always written with write_string, so a name or problem that starts with =, +, - or @
 stays text and never becomes a formula. The workbook is written in constant_memory mode, row by
@@ -12,12 +15,14 @@ row; the per-project detail sheet of 100,000 rows keeps per-cell Python work to 
 
 from __future__ import annotations
 
+import math
+
 from .. import programme
 from ..money import UNITS
 from ..pace import KIND_CN
-from ..rollup import GroupRow, Report
-from .labels import REASON_CN, WARNING_CN, pace_heading, period_column, title
-from .narrative import narrative
+from ..rollup import Report
+from .labels import WARNING_CN, pace_heading, period_column, title
+from .sections import Prose, Table, sections
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
@@ -29,6 +34,14 @@ def _text(value: str) -> str:
     rich-text XML ("<r>…</r>") into the sheet unescaped; an invisible word joiner at the end
     keeps such a name from being read as markup."""
     return value + "\u2060" if value.startswith("<r>") and value.endswith("</r>") else value
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a text cell takes at a column width (in Excel's character units, the width of a
+    digit; a Chinese character of 宋体 11 pt takes about 1.6 of them)."""
+    from rich.cells import cell_len
+
+    return max(1, math.ceil(cell_len(text) * 0.8 / max(1, width)))
 
 
 class _Book:
@@ -49,12 +62,12 @@ class _Book:
             "unit": add(base | {"align": "right"}),
             "head": add(cell | {"bold": True, "align": "center", "text_wrap": True,
                                 "bg_color": "#D9E1F2"}),
-            "text": add(cell),
+            "text": add(cell | {"text_wrap": True}),  # names fold; the row grows to fit
             "int": add(cell | {"num_format": "0"}),
             "money": add(cell | {"num_format": "#,##0.00"}),
             "pct": add(cell | {"num_format": "0.00"}),
             "center": add(cell | {"align": "center"}),
-            "total_text": add(cell | {"bold": True}),
+            "total_text": add(cell | {"bold": True, "text_wrap": True}),
             "total_int": add(cell | {"bold": True, "num_format": "0"}),
             "total_money": add(cell | {"bold": True, "num_format": "#,##0.00"}),
             "total_pct": add(cell | {"bold": True, "num_format": "0.00"}),
@@ -93,27 +106,30 @@ class _Book:
                     "format": self.f[code]})
 
 
-def _group_columns(report: Report, lead: list[str]) -> list[tuple[str, str, int]]:
-    unit = report.spec.unit
-    return [(h, "text", 14) for h in lead] + [
-        ("项目数", "int", 8), (f"年度目标\n（{unit}）", "money", 12),
-        (f"年度计划\n（{unit}）", "money", 12), (f"累计完成\n（{unit}）", "money", 12),
-        (f"{period_column(report.spec)}\n（{unit}）", "money", 12), ("完成率\n（%）", "pct", 9),
-        ("与时序进度差\n（百分点）", "pct", 12), ("预警", "center", 6),
-        (f"预计全年完成\n（{unit}）", "money", 13), ("预计完成率\n（%）", "pct", 10)]
+# Excel cell formats by section column kind.
+_KIND_FORMAT = {"text": "text", "label": "text", "int": "int", "money": "money", "pct": "pct",
+                "warning": "center"}
+FOOTER = "&C第 &P 页 共 &N 页"
 
 
-def _group_values(book: _Book, row: GroupRow) -> list:
-    return [row.projects, book.money(row.target), book.money(row.plan),
-            book.money(row.actual_ytd), book.money(row.actual_period), row.completion_pct,
-            row.gap_pp, WARNING_CN.get(row.warning, "") if row.warning else "",
-            book.money(row.forecast), row.forecast_pct]
+def print_setup(ws, header_row: int | None) -> None:
+    """A4 landscape, fit to one page wide (any number tall), the header row repeated on each
+    page, page numbers in the footer: the sheet prints as an office sends it."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.set_footer(FOOTER)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.center_horizontally()
 
 
 def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, str, int]],
                  rows: list[tuple[list, bool]], *, unit_line: str, warn: bool = False,
                  freeze_cols: int = 1):
-    """A sheet: title, 单位 line, header (frozen), then rows; returns (sheet, first, last)."""
+    """A sheet: title, 单位 line, header (frozen, repeated when printed), then rows; returns
+    (sheet, first data row, last data row)."""
     ws = book.wb.add_worksheet(name)
     ncols = len(columns)
     book.heading(ws, ncols, heading, unit_line)
@@ -123,12 +139,18 @@ def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, 
     for c, (head, _, _) in enumerate(columns):
         ws.write_string(2, c, head, book.f["head"])
     ws.freeze_panes(3, freeze_cols)
+    print_setup(ws, 2)
     r = 3
     kinds = [kind for _, kind, _ in columns]
     plain = [(kind in ("text", "center"), book.f[kind]) for kind in kinds]
     bold = [(kind in ("text", "center"), book.f["total_" + kind]) for kind in kinds]
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    widths = [width for _, _, width in columns]
     for values, total in rows:
+        lines = max((_lines(v, widths[c]) for c, v in enumerate(values)
+                     if plain[c][0] and isinstance(v, str)), default=1)
+        if lines > 1:  # a folded name: the row is as tall as its text (no viewer works it out)
+            ws.set_row(r, 14.5 * lines)
         for c, value in enumerate(values):
             is_text, fmt = (bold if total else plain)[c]
             if value is None or value == "":
@@ -139,10 +161,36 @@ def _table_sheet(book: _Book, name: str, heading: str, columns: list[tuple[str, 
                 write_number(r, c, value, fmt)
         r += 1
     if warn:
-        kinds = [k for _, k, _ in columns]
-        heads = [h for h, _, _ in columns]
-        book.warning_formats(ws, 3, r - 1, heads.index("预警"), kinds.index("pct"))
+        book.warning_formats(ws, 3, r - 1, kinds.index("center"), kinds.index("pct"))
     return ws, 3, r - 1
+
+
+def _section_sheet(book: _Book, table: Table, head: str):
+    """A report section as a sheet; (sheet name, first data row, columns by key)."""
+    unit = book.unit
+    columns: list[tuple[str, str, int]] = [("序号", "int", 6)] if table.projects else []
+    for col in table.columns:
+        text = col.sheet_head or col.head
+        label = f"{text}\n（{unit}）" if col.kind == "money" else text
+        columns.append((label, _KIND_FORMAT[col.kind], col.width))
+    rows = []
+    for n, row in enumerate(table.rows):
+        values = [n + 1] if table.projects else []
+        for col in table.columns:
+            value = row.get(col.key)
+            if col.kind == "money":
+                value = book.money(value)
+            elif col.kind == "warning":
+                value = WARNING_CN.get(value, "") if value else ""
+            values.append(value)
+        rows.append((values, n < table.totals))
+    lead = 1 if table.projects else 0
+    key_col = next((i for i, c in enumerate(table.columns) if c.key in ("label", "code")), 0)
+    _, first, _ = _table_sheet(book, table.sheet, f"{head}——{table.title}", columns, rows,
+                               unit_line=table.unit_line,
+                               warn=any(c.kind == "warning" for c in table.columns),
+                               freeze_cols=lead + key_col + 1)
+    return table.sheet, first, {c.key: lead + i for i, c in enumerate(table.columns)}
 
 
 def write_xlsx(report: Report, path: str) -> None:
@@ -150,66 +198,52 @@ def write_xlsx(report: Report, path: str) -> None:
     unit = spec.unit
     book = _Book(path, unit)
     wb = book.wb
-    unit_line = f"单位：{unit}"
     head = title(report)
+    tables = [s for s in sections(report) if isinstance(s, Table)]
+    prose = [s for s in sections(report) if isinstance(s, Prose)]
 
     # 综述 first: narrative, notes and the charts (their data sits on the later sheets).
     summary = wb.add_worksheet("综述")
     summary.set_column(0, 9, 13)
+    print_setup(summary, None)
     book.heading(summary, 10, head, "")
     summary.merge_range(2, 0, 2, 9, pace_heading(report), book.f["subtitle"])
-    text = narrative(report) if spec.kind != "lagging" else ""
-    if text:
-        summary.set_row(3, max(60, 18 * (len(text) // 60 + 1)))
-        summary.merge_range(3, 0, 3, 9, text, book.f["narrative"])
-    r = 4
+    r = 3
+    for sec in prose:
+        summary.set_row(r, max(60, 18 * (len(sec.text) // 60 + 1)))
+        summary.merge_range(r, 0, r, 9, sec.text, book.f["narrative"])
+        r += 1
     for note in report.notes:
         summary.merge_range(r, 0, r, 9, "注：" + note, book.f["note"])
         r += 1
     chart_row = r + 1
 
-    sector_sheet = None
-    if spec.kind != "lagging":
-        columns = _group_columns(report, ["名称"])
-        _table_sheet(book, "总体及分类别", f"{head}——总体及分类别", columns,
-                     [([report.total.label, *_group_values(book, report.total)], True)]
-                     + [([row.label, *_group_values(book, row)], False)
-                        for row in report.by_category], unit_line=unit_line, warn=True)
-        columns = _group_columns(report, ["类别", "领域"])
-        sector_sheet, s_first, s_last = _table_sheet(
-            book, "分领域", f"{head}——分领域", columns,
-            [(["合计", "", *_group_values(book, report.total)], True)]
-            + [([programme.CATEGORY_NAMES[row.category], row.label,
-                 *_group_values(book, row)], False) for row in report.by_sector],
-            unit_line=unit_line, warn=True, freeze_cols=2)
-        columns = _group_columns(report, ["地区"])
-        _table_sheet(book, "分地区", f"{head}——分地区", columns,
-                     [([report.total.label, *_group_values(book, report.total)], True)]
-                     + [([row.label, *_group_values(book, row)], False)
-                        for row in report.by_region], unit_line=unit_line, warn=True)
-        _starts_sheet(book, report, head)
-    _lagging_sheet(book, report, head)
-    if spec.kind != "lagging":
-        from .supervision import xlsx_sheets
-
-        xlsx_sheets(book, report, head)  # problems, procedures, by_unit (SPEC §9)
-        if spec.kind == "monthly":
-            _unreported_sheet(book, report, head)
+    placed = {t.key: _section_sheet(book, t, head) for t in tables}
     month_sheet = _monthly_sheet(book, report, head) if report.monthly else None
     _detail_sheet(book, report, head)
 
-    if sector_sheet is not None and s_last > s_first:
-        chart = wb.add_chart({"type": "column"})
-        for col, name in ((4, "年度计划"), (5, "累计完成")):
-            chart.add_series({"name": name,
-                              "categories": ["分领域", s_first + 1, 1, s_last, 1],
-                              "values": ["分领域", s_first + 1, col, s_last, col]})
-        chart.set_title({"name": f"分领域年度计划与累计完成（{unit}）"})
-        chart.set_y_axis({"name": unit, "num_format": "#,##0"})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 720, "height": 320})
-        summary.insert_chart(chart_row, 0, chart)
-        chart_row += 17
+    # One chart per category: 169 亿 of 传统产业 would flatten the enterprise fields' 4–8 亿.
+    chart_rows = []
+    if "by_sector" in placed:
+        name, first, col = placed["by_sector"]
+        for category in programme.CATEGORIES:
+            rows = [first + 1 + i for i, row in enumerate(report.by_sector)
+                    if row.category == category.code]
+            if not rows:
+                continue
+            chart = wb.add_chart({"type": "column"})
+            for key, label in (("plan", "年度计划"), ("actual_ytd", "累计完成")):
+                chart.add_series({"name": label,
+                                  "categories": [name, rows[0], col["label"], rows[-1],
+                                                 col["label"]],
+                                  "values": [name, rows[0], col[key], rows[-1], col[key]]})
+            chart.set_title({"name": f"{category.name}分领域年度计划与累计完成（{unit}）"})
+            chart.set_y_axis({"name": unit, "num_format": "#,##0.0"})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 900, "height": 300})
+            summary.insert_chart(chart_row, 0, chart)
+            chart_rows.append(chart_row)
+            chart_row += 16
     if month_sheet is not None:
         name, first, last = month_sheet
         chart = wb.add_chart({"type": "line"})
@@ -223,59 +257,13 @@ def write_xlsx(report: Report, path: str) -> None:
         chart.set_title({"name": f"{spec.year}年累计完成率与时序进度（%）"})
         chart.set_y_axis({"name": "%", "min": 0})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 720, "height": 320})
+        chart.set_size({"width": 900, "height": 300})
         summary.insert_chart(chart_row, 0, chart)
+        chart_rows.append(chart_row)
+    # The narrative and one chart fill the first page; two charts to each page after it, so
+    # no chart is cut in two.
+    summary.set_h_pagebreaks(chart_rows[1::2])
     wb.close()
-
-
-def _starts_sheet(book: _Book, report: Report, head: str) -> None:
-    columns = [("分组", "text", 8), ("名称", "text", 16), ("项目数", "int", 8),
-               ("开复工", "int", 8), ("开复工率\n（%）", "pct", 10), ("新建", "int", 7),
-               ("开工", "int", 7), ("开工率\n（%）", "pct", 9), ("续建", "int", 7),
-               ("复工", "int", 7), ("复工率\n（%）", "pct", 9), ("年内计划\n投产", "int", 9),
-               ("已投产", "int", 8), ("投产率\n（%）", "pct", 9), ("建成投产\n（合计）", "int", 9)]
-
-    def values(level: str, row: GroupRow) -> list:
-        return [level, row.label, row.projects, row.started, row.start_rate, row.new_projects,
-                row.new_started, row.new_start_rate, row.continuing, row.continuing_started,
-                row.continuing_start_rate, row.due, row.due_completed, row.production_rate,
-                row.completed]
-
-    rows = [(values("合计", report.total), True)]
-    rows += [(values("类别", r), False) for r in report.by_category]
-    rows += [(values("领域", r), False) for r in report.by_sector]
-    rows += [(values("地区", r), False) for r in report.by_region]
-    _table_sheet(book, "开复工及投产", f"{head}——开复工及建成投产", columns, rows,
-                 unit_line="单位：个、%", freeze_cols=2)
-
-
-def _lagging_sheet(book: _Book, report: Report, head: str) -> None:
-    """The lagging list, lean: the detail sheet carries every project's figures."""
-    columns = [("项目编号", "text", 12), ("项目名称", "text", 36), ("地区", "text", 8),
-               ("领域", "text", 10), ("责任单位", "text", 26), ("完成率\n（%）", "pct", 9),
-               ("形象进度", "center", 9), ("滞后原因", "text", 30), ("预警", "center", 6),
-               (f"预计全年完成\n（{book.unit}）", "money", 13), ("预计完成率\n（%）", "pct", 10)]
-    sector_names, statuses = programme.SECTOR_NAMES, programme.STATUSES
-    rows = []
-    for line in report.lagging:
-        f = line.facts
-        rows.append(([f.code, f.name, f.region, sector_names.get(f.sector, f.sector),
-                      f.responsible_unit, line.completion_pct,
-                      statuses.get(f.status) if f.status else None,
-                      "、".join(REASON_CN[r] for r in line.reasons),
-                      WARNING_CN.get(line.warning) if line.warning else None,
-                      book.money(line.forecast), line.forecast_pct], False))
-    _table_sheet(book, "滞后项目", f"{head}——进度滞后项目（{len(report.lagging)}个）", columns,
-                 rows, unit_line="", warn=True)
-
-
-def _unreported_sheet(book: _Book, report: Report, head: str) -> None:
-    columns = [("地区", "text", 8), ("项目编号", "text", 12), ("项目名称", "text", 36),
-               ("责任单位", "text", 28)]
-    rows = [([p.region, p.code, p.name, p.responsible_unit or ""], False)
-            for p in report.unreported]
-    _table_sheet(book, "未报送项目", f"{head}——未报送项目（{len(rows)}个）", columns, rows,
-                 unit_line="")
 
 
 def _monthly_sheet(book: _Book, report: Report, head: str) -> tuple[str, int, int]:
@@ -293,7 +281,7 @@ def _monthly_sheet(book: _Book, report: Report, head: str) -> tuple[str, int, in
 def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     """项目明细: one row per project (up to 100,000), amounts in 万元."""
     ws = book.wb.add_worksheet("项目明细")
-    columns = [("项目编号", 12), ("项目名称", 36), ("所在地区", 8), ("领域", 10),
+    columns = [("序号", 6), ("项目编号", 10), ("项目名称", 36), ("所在地区", 8), ("领域", 10),
                ("年度计划\n（万元）", 12), ("累计完成\n（万元）", 12),
                (f"{period_column(report.spec)}\n（万元）", 12), ("完成率\n（%）", 9),
                ("与时序进度差\n（百分点）", 12), ("预警", 6)]
@@ -303,20 +291,22 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     ws.set_row(2, 32)
     for c, (text, _) in enumerate(columns):
         ws.write_string(2, c, text, book.f["head"])
-    ws.freeze_panes(4, 1)
+    ws.freeze_panes(4, 2)
+    print_setup(ws, 2)
     f = book.f
     total = report.total
-    ws.write_string(3, 0, "合计", f["total_text"])
-    ws.write_string(3, 1, f"{total.projects}个项目", f["total_text"])
-    ws.write_blank(3, 2, None, f["total_text"])
+    ws.write_blank(3, 0, None, f["total_text"])
+    ws.write_string(3, 1, "合计", f["total_text"])
+    ws.write_string(3, 2, f"{total.projects}个项目", f["total_text"])
     ws.write_blank(3, 3, None, f["total_text"])
-    ws.write_number(3, 4, total.plan / 10_000, f["total_money"])
-    ws.write_number(3, 5, total.actual_ytd / 10_000, f["total_money"])
-    ws.write_number(3, 6, total.actual_period / 10_000, f["total_money"])
-    for c in (7, 8, 9):
+    ws.write_blank(3, 4, None, f["total_text"])
+    ws.write_number(3, 5, total.plan / 10_000, f["total_money"])
+    ws.write_number(3, 6, total.actual_ytd / 10_000, f["total_money"])
+    ws.write_number(3, 7, total.actual_period / 10_000, f["total_money"])
+    for c in (8, 9, 10):
         ws.write_blank(3, c, None, f["total_text"])
 
-    # The hot loop: 10 cells per project, up to 100,000 projects. Bound methods and formats
+    # The hot loop: 11 cells per project, up to 100,000 projects. Bound methods and formats
     # are looked up once; text cells carry no format (no borders on a sheet this long) and
     # missing figures are left empty, since each format attribute costs xlsxwriter time.
     write_string, write_number = ws.write_string, ws.write_number
@@ -327,17 +317,18 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     for code, name, region, sector, plan, ytd, period, completion, gap, warning in \
             report.detail_rows():
         r += 1
-        write_string(r, 0, code)
-        write_string(r, 1, _text(name))
-        write_string(r, 2, region)
-        write_string(r, 3, sector_names.get(sector, sector))
+        write_number(r, 0, r - 3)
+        write_string(r, 1, code)
+        write_string(r, 2, _text(name))
+        write_string(r, 3, region)
+        write_string(r, 4, sector_names.get(sector, sector))
         if plan is not None:
-            write_number(r, 4, plan / 10_000, money)
-        write_number(r, 5, ytd / 10_000, money)
-        write_number(r, 6, period / 10_000, money)
+            write_number(r, 5, plan / 10_000, money)
+        write_number(r, 6, ytd / 10_000, money)
+        write_number(r, 7, period / 10_000, money)
         if completion is not None:
-            write_number(r, 7, completion, pct_f)
-            write_number(r, 8, gap, pct_f)
-            write_string(r, 9, warn_cn[warning])
-    book.warning_formats(ws, 4, r, 9, 7)
-    ws.autofilter(2, 0, r, 9)
+            write_number(r, 8, completion, pct_f)
+            write_number(r, 9, gap, pct_f)
+            write_string(r, 10, warn_cn[warning])
+    book.warning_formats(ws, 4, r, 10, 8)
+    ws.autofilter(2, 0, r, 10)
