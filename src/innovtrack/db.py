@@ -363,6 +363,40 @@ def close_all() -> None:
     _OPEN.clear()
 
 
+# --- sums of money that cannot overflow ------------------------------------------------------
+# SQLite's SUM of integers raises "integer overflow" past 2**63, and PostgreSQL's CAST of a
+# NUMERIC sum to BIGINT fails the same way; a sum over 100,000 projects of amounts within
+# 10¹² 万元 can pass 2**63 元. So money is summed in two parts, each far from overflowing for
+# any number of rows a ledger can hold, and joined in Python, whose integers have no bound:
+# amount = (amount / 2**32) * 2**32 + remainder holds for negative amounts too, since
+# both dialects truncate the quotient towards zero and give the remainder the dividend's sign.
+
+_SPLIT = 1 << 32
+
+
+def split_sum(expr: str, over: str = "", name: str | None = None) -> str:
+    """Two SQL columns whose joined() is SUM(expr), exactly and without overflow.
+    `over` is a window clause (" OVER (...)") for a running sum; `name` names the columns
+    name_high and name_low."""
+    high, low = (f" AS {name}_high", f" AS {name}_low") if name else ("", "")
+    # The remainder is written out: "%" would be a placeholder to psycopg.
+    q = f"(({expr}) / {_SPLIT})"
+    return f"SUM{q}{over}{high}, SUM(({expr}) - {q} * {_SPLIT}){over}{low}"
+
+
+def split_equals(value: str, name: str) -> str:
+    """SQL saying `value` equals the split sum named `name`, without overflowing on SQLite
+    (its integer product turns REAL rather than raising; PostgreSQL's sums are NUMERIC)."""
+    return f"{value} - {name}_low = {name}_high * {_SPLIT}"
+
+
+def joined(high, low) -> int | None:
+    """The sum from split_sum's two columns (None when it summed no rows)."""
+    if high is None:
+        return None
+    return int(high) * _SPLIT + int(low)
+
+
 # --- a light reader for reports -------------------------------------------------------------
 
 

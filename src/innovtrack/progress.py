@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import programme
-from .db import Ledger, now_text
+from .db import Ledger, joined, now_text, split_sum
 from .errors import NotFound, Problem, Rejected
 from .ingest import values
 from .ingest.headers import PROGRESS_FIELDS
@@ -126,8 +126,8 @@ class SqlView:
     def prefix(self, month: str) -> dict[int, int]:
         if not self.has_entries or month.endswith("-01"):
             return {}
-        return {pid: total for pid, total in self._query(
-            "SELECT project_id, CAST(SUM(amount) AS BIGINT) FROM progress_entry"
+        return {pid: joined(high, low) for pid, high, low in self._query(
+            f"SELECT project_id, {split_sum('amount')} FROM progress_entry"
             " WHERE superseded_by IS NULL AND month >= :y AND month < :m{scope}"
             " GROUP BY project_id",
             y=month[:4] + "-01", m=month)}
@@ -138,11 +138,11 @@ class SqlView:
         last: dict[int, int] = {}
         if not self.has_entries:
             return cum, status, last
-        for pid, total, month, mstatus in self._query(
-                "SELECT project_id, CAST(SUM(amount) AS BIGINT), MAX(month),"
+        for pid, high, low, month, mstatus in self._query(
+                f"SELECT project_id, {split_sum('amount')}, MAX(month),"
                 " MAX(CASE WHEN status IS NOT NULL THEN month || status END)"
                 " FROM progress_entry WHERE superseded_by IS NULL{scope} GROUP BY project_id"):
-            cum[pid] = total
+            cum[pid] = joined(high, low)
             last[pid] = ordinal(month)
             if mstatus:
                 status[pid] = ordinal(mstatus[:7]) << 3 | STATUS_INDEX[mstatus[7:]]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from . import programme
-from .db import DriverReader, read_driver
+from .db import DriverReader, joined, read_driver, split_sum
 from .errors import UsageError
 from .rollup import Earlier, ReportInput, ReportSpec, TargetFact, roll_up
 from .targets import IN_FORCE_SQL
@@ -59,6 +59,9 @@ def parse_known_at(text: str) -> str:
     end of that day, i.e. everything recorded on it.
     """
     value = text.strip().replace("/", "-")
+    if not value:  # `--known-at ""` from an empty shell variable must not mean "now"
+        raise UsageError("--known-at: empty; give a date or time (2016-07-10 or "
+                         "2016-07-10T09:30:00), or leave the option out for now")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             moment = datetime.fromisoformat(value) + timedelta(days=1, microseconds=-1)
@@ -136,9 +139,9 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         f" p.withdrawn_month FROM project p WHERE {where}", params)
 
     # Year-to-date and period sums per project: one pass over the year's months.
-    sums = {pid: (ytd, period) for pid, ytd, period in sql.rows(
-        "SELECT project_id, SUM(amount),"
-        " SUM(CASE WHEN month >= :p0 THEN amount ELSE 0 END)"
+    sums = {pid: (joined(y1, y0), joined(p1, p0)) for pid, y1, y0, p1, p0 in sql.rows(
+        f"SELECT project_id, {split_sum('amount')},"
+        f" {split_sum('CASE WHEN month >= :p0 THEN amount ELSE 0 END')}"
         f" FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m GROUP BY project_id", params)}
 
     # The as-of month's own entries: who reported, their status and problem.
@@ -169,8 +172,9 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         if excluded:
             restrict = (f" AND project_id IN (SELECT p.id FROM project p WHERE {where}"
                         " AND (p.state = 'active' OR p.withdrawn_month > :m))")
-        series = [(m, int(a)) for m, a in sql.rows(
-            f"SELECT month, SUM(amount) FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m"
+        series = [(m, joined(hi, lo)) for m, hi, lo in sql.rows(
+            f"SELECT month, {split_sum('amount')} FROM {eff_cover} eff"
+            " WHERE month BETWEEN :y0 AND :m"
             f"{restrict} GROUP BY month ORDER BY month", params)]
 
     targets = [TargetFact(category, sector, amount) for _, _, category, sector, amount, *_
@@ -180,8 +184,7 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
     projects.sort(key=lambda r: r[1])  # code order; cheaper here than ORDER BY in the scan
     plans_get = plans.get
     rows = [(*r, plans_get(r[0])) for r in projects]
-    if not sql.sqlite:  # PostgreSQL sums are Decimal
-        sums = {pid: (int(a), int(b)) for pid, (a, b) in sums.items()}
+    if not sql.sqlite:  # PostgreSQL gives plans as Decimal
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
@@ -234,7 +237,7 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                 yellow_margin=float(yellow_margin), red_margin=float(red_margin),
                 category=programme.category_code(category) if category else None,
                 region=programme.region_name(region) if region else None,
-                known_at=parse_known_at(known_at) if known_at else None, unit=unit)
+                known_at=None if known_at is None else parse_known_at(known_at), unit=unit)
 
 
 def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,
