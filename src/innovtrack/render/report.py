@@ -39,9 +39,11 @@ def _emit(report: Report, fmt_name: str, output: str | None) -> None:
     elif fmt_name == "xlsx":
         if not output:
             raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+        from .output import atomic_path
         from .xlsx import write_xlsx
 
-        write_xlsx(report, output)
+        with atomic_path(output) as path:
+            write_xlsx(report, path)
     else:
         from .terminal import print_report
 

@@ -105,7 +105,9 @@ def print_report(report: Report, output: str | None) -> None:
 
         closing = Text.assemble(("综述\n", "bold"), narrative(report))
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from .output import output_file
+
+        with output_file(output) as fh:
             console = Console(file=fh, width=_WIDE, no_color=True)
             console.print(group)
             if closing:
