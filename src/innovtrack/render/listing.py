@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from .. import programme
 from ..money import fmt, to_unit
+from .safe import cell, csv_cell
+from .safe import markdown as md_text
 
 MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
               "actual_period", "cumulative", "difference", "old_amount"}
@@ -67,7 +69,8 @@ def to_csv(rows: list[dict], keys: list[str] | None = None) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:
-        writer.writerow(["" if row.get(k) is None else json_value(k, row.get(k)) for k in keys])
+        writer.writerow(["" if row.get(k) is None else csv_cell(json_value(k, row.get(k)))
+                         for k in keys])
     return buf.getvalue()
 
 
@@ -79,10 +82,8 @@ def cell_text(col: Column, row: dict, unit: str) -> str:
 
 
 def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str | None) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"## {title}", ""] if title else []
+    esc = md_text
+    lines = [f"## {esc(title)}", ""] if title else []
     heads = [c.header + (f"（{unit}）" if c.kind == "money" else "") for c in columns]
     lines.append("| " + " | ".join(heads) + " |")
     lines.append("|" + "|".join("---:" if c.kind == "money" else "---" for c in columns) + "|")
@@ -112,7 +113,7 @@ def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | 
                          overflow="fold", no_wrap=keep, min_width=_MIN_WIDTH.get(c.kind, 0)
                          or _MIN_WIDTH.get(c.key))
     for row in rows:
-        table.add_row(*(cell_text(c, row, unit) for c in columns),
+        table.add_row(*(cell(cell_text(c, row, unit)) for c in columns),
                       style=style_row(row) if style_row else None)
     return table
 
@@ -135,9 +136,12 @@ def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
         write_text(to_csv(findings_rows(findings),
                           ["check", "scope", "expected", "actual", "unit", "message"]), output)
     else:
+        from .safe import visible
+
+        shown = md_text if fmt_name == "markdown" else visible
         bullet = "- " if fmt_name == "markdown" else ""
         if findings or output:
-            write_text("".join(f"{bullet}{f.message}\n" for f in findings), output)
+            write_text("".join(f"{bullet}{shown(f.message)}\n" for f in findings), output)
 
 
 def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",

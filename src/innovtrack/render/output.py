@@ -84,5 +84,8 @@ def stderr_console():
 
 
 def notice(message: str) -> None:
-    """A line for the person at the terminal, never mixed into the data on stdout."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """A line for the person at the terminal, never mixed into the data on stdout; a file's
+    text in it (a header, a name) shows control characters escaped."""
+    from .safe import visible
+
+    sys.stderr.write(visible(message.rstrip("\n")) + "\n")

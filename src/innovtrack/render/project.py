@@ -8,6 +8,7 @@ from .. import programme
 from ..money import fmt, to_unit
 from .listing import is_money, json_value
 from .output import print_rich, write_text
+from .safe import cell
 
 # How the change history and import summaries name a project's fields.
 FIELD_LABELS = {
@@ -134,27 +135,27 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
         ("状态", "在列" if p["state"] == "active"
          else f"已退出（{p['withdrawn_month']}，{p['withdrawn_reason'] or ''}）"),
     ):
-        info.add_row(label, str(value))
+        info.add_row(label, cell(value))
     for label, key in (("替代项目", "replaces"), ("由此项目替代", "replaced_by")):
         if p.get(key):
-            info.add_row(label, p[key])
+            info.add_row(label, cell(p[key]))
     parts: list = [info]
     if p["timeline"]:
-        parts.append("进度节点：" + " → ".join(
+        parts.append(cell("进度节点：" + " → ".join(
             f"{t['month']} {programme.STATUSES.get(t['status'], t['status'])}"
-            for t in p["timeline"]))
+            for t in p["timeline"])))
     if p.get("started") or p.get("completed"):
-        parts.append(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}")
+        parts.append(cell(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}"))
     if p["entries"]:
         t = Table(title="月度进度", header_style="bold")
         for head in ("月份", f"本月完成（{unit}）", f"年初累计（{unit}）", "形象进度", "存在问题",
                      "填报人", "更正原因"):
             t.add_column(head, justify="right" if "（" in head else "left")
         for e in p["entries"]:
-            t.add_row(e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
-                      programme.STATUSES.get(e["status"], "") if e["status"] else "",
-                      e["problem"] or "", e["reported_by"] or "",
-                      (e["reason"] or "") if e.get("supersedes") else "")
+            t.add_row(*map(cell, (e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
+                                  programme.STATUSES.get(e["status"], "") if e["status"] else "",
+                                  e["problem"] or "", e["reported_by"] or "",
+                                  (e["reason"] or "") if e.get("supersedes") else "")))
         parts.append(t)
     if p.get("corrections"):
         t = Table(title="更正记录", header_style="bold")
@@ -162,17 +163,18 @@ def render_project(project: dict, fmt_name: str, unit: str, output: str | None) 
                      "更正原因"):
             t.add_column(head, justify="right" if "（" in head else "left")
         for c in p["corrections"]:
-            t.add_row(c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
-                      f"{c['old_reported_by'] or ''} {c['old_recorded_at'][:16]}",
-                      c["recorded_at"][:16], c["reported_by"] or "", c["reason"] or "")
+            t.add_row(*map(cell, (c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
+                                  f"{c['old_reported_by'] or ''} {c['old_recorded_at'][:16]}",
+                                  c["recorded_at"][:16], c["reported_by"] or "",
+                                  c["reason"] or "")))
         parts.append(t)
     if p["history"]:
         t = Table(title="变更记录", header_style="bold")
         for head in ("时间", "字段", "原值", "新值"):
             t.add_column(head)
         for h in p["history"]:
-            t.add_row(h["changed_at"][:19], field_label(h["field"]),
-                      history_value(h["field"], h["old_value"]),
-                      history_value(h["field"], h["new_value"]))
+            t.add_row(*map(cell, (h["changed_at"][:19], field_label(h["field"]),
+                                  history_value(h["field"], h["old_value"]),
+                                  history_value(h["field"], h["new_value"]))))
         parts.append(t)
     print_rich(Group(*parts), output)

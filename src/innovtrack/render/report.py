@@ -34,8 +34,9 @@ def _emit(report: Report, fmt_name: str, output: str | None) -> None:
         write_text(to_markdown(report), output)
     elif fmt_name == "text":
         from .narrative import narrative
+        from .safe import visible
 
-        write_text(narrative(report) + "\n", output)
+        write_text(visible(narrative(report)) + "\n", output)
     elif fmt_name == "xlsx":
         if not output:
             raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")

@@ -48,8 +48,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#~])")
 def markdown(text: object) -> str:
     """A Markdown table cell or line: control characters escaped, HTML and Markdown syntax
     taken literally (&lt;script&gt;, \\|, \\*), line breaks (\\n, \\r\\n) as spaces."""
-    value = visible(text).replace("&", "&amp;")
-    value = re.sub(r"\r\n|[\n\t]", " ", value)
+    value = re.sub(r"\r\n|[\n\t]", " ", "" if text is None else str(text))
+    value = visible(value).replace("&", "&amp;")
     value = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1),
                                                                        "\\" + m.group(1)), value)
     return value

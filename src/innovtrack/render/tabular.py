@@ -15,6 +15,8 @@ from ..money import fmt, to_unit
 from ..rollup import GroupRow, ProjectLine, Report
 from .labels import REASON_CN, cumulative_label, pct, period_column, period_label, title, warning
 from .narrative import narrative
+from .safe import csv_cell
+from .safe import markdown as md_text
 
 
 def _wan(yuan: int | None):
@@ -152,8 +154,8 @@ def _cell(value):
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, list):
-        return ";".join(value)
-    return value
+        return csv_cell(";".join(value))
+    return csv_cell(value)
 
 
 def to_csv(report: Report) -> str:
@@ -178,9 +180,7 @@ def to_csv(report: Report) -> str:
 
 
 def _md_table(heads: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    esc = md_text
     out = ["| " + " | ".join(heads) + " |",
            "|" + "|".join("---:" if i in numeric else "---" for i in range(len(heads))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
@@ -228,12 +228,12 @@ def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
 def to_markdown(report: Report) -> str:
     spec = report.spec
     unit = spec.unit
-    lines = [f"# {title(report)}", "",
+    lines = [f"# {md_text(title(report))}", "",
              f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度 "
              f"{spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g} 个百分点以上为红色。"
              f"金额单位：{unit}。", ""]
     for note in report.notes:
-        lines.append(f"> {note}")
+        lines.append(f"> {md_text(note)}")
     if report.notes:
         lines.append("")
     if spec.kind != "lagging":
@@ -275,5 +275,5 @@ def to_markdown(report: Report) -> str:
                                     for p in report.unreported], set())
             else:
                 lines.append("无。")
-        lines += ["", "## 综述", "", narrative(report)]
+        lines += ["", "## 综述", "", md_text(narrative(report))]
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..rollup import GroupRow, Report
 from .labels import WARNING_STYLE, pct, title
 from .narrative import narrative
+from .safe import cell, visible
 from .tabular import (
     STARTS_HEADS,
     group_cells,
@@ -19,7 +20,6 @@ from .tabular import (
 def _group_table(report: Report, caption: str, rows: list[GroupRow], bold_first: bool = False,
                  with_category: bool = False):
     from rich.table import Table
-    from rich.text import Text
 
     lead = 1 if with_category else 0
     table = Table(title=caption, header_style="bold", title_justify="left")
@@ -27,10 +27,9 @@ def _group_table(report: Report, caption: str, rows: list[GroupRow], bold_first:
         table.add_column(head, justify="right" if 1 <= i - lead <= 7 else "left",
                          no_wrap=True)
     for k, row in enumerate(rows):
-        cells: list = list(group_cells(row, report.spec.unit, with_category=with_category))
+        texts = group_cells(row, report.spec.unit, with_category=with_category)
         style = WARNING_STYLE.get(row.warning, "")
-        cells[lead + 6] = Text(cells[lead + 6], style=style)
-        cells[lead + 8] = Text(cells[lead + 8], style=style)
+        cells = [cell(t, style if i in (lead + 6, lead + 8) else "") for i, t in enumerate(texts)]
         table.add_row(*cells, style="bold" if bold_first and k == 0 else None)
     return table
 
@@ -45,7 +44,7 @@ def report_renderables(report: Report) -> list:
                    Text(f"时序进度 {pct(report.time_progress_pct)}%；预警：低于时序进度"
                         f" {spec.yellow_margin:g} 个百分点以上为黄色，{spec.red_margin:g}"
                         " 个百分点以上为红色。金额单位：" + unit)]
-    parts += [Text("注：" + n, style="dim") for n in report.notes]
+    parts += [cell("注：" + n, style="dim") for n in report.notes]
     if spec.kind != "lagging":
         parts.append(_group_table(report, "总体及分类别", [report.total, *report.by_category],
                                   bold_first=True))
@@ -62,10 +61,9 @@ def report_renderables(report: Report) -> list:
     for i, head in enumerate(lagging_heads(unit)):
         lag.add_column(head, justify="right" if i in (4, 5, 6) else "left")
     for line in report.lagging:
-        cells: list = list(lagging_cells(line, unit))
         style = WARNING_STYLE.get(line.warning, "")
-        cells[6] = Text(cells[6], style=style)
-        cells[7] = Text(cells[7], style=style)
+        cells = [cell(t, style if i in (6, 7) else "")
+                 for i, t in enumerate(lagging_cells(line, unit))]
         lag.add_row(*cells)
     parts.append(lag)
     if spec.kind != "lagging":
@@ -76,8 +74,8 @@ def report_renderables(report: Report) -> list:
             probs.add_column(head)
         for g in report.problems:
             for k, item in enumerate(g.items):
-                probs.add_row(g.responsible_unit if k == 0 else "", item.code, item.name,
-                              item.month, item.problem)
+                probs.add_row(*map(cell, (g.responsible_unit if k == 0 else "", item.code,
+                                          item.name, item.month, item.problem)))
         parts.append(probs)
         if spec.kind == "monthly":
             unrep = Table(title=f"{int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）",
@@ -85,7 +83,7 @@ def report_renderables(report: Report) -> list:
             for head in ("地区", "项目编号", "项目名称", "责任单位"):
                 unrep.add_column(head)
             for p in report.unreported:
-                unrep.add_row(p.region, p.code, p.name, p.responsible_unit or "")
+                unrep.add_row(*map(cell, (p.region, p.code, p.name, p.responsible_unit or "")))
             parts.append(unrep)
     return parts
 
@@ -103,7 +101,7 @@ def print_report(report: Report, output: str | None) -> None:
     if report.spec.kind != "lagging":
         from rich.text import Text
 
-        closing = Text.assemble(("综述\n", "bold"), narrative(report))
+        closing = Text.assemble(("综述\n", "bold"), visible(narrative(report)))
     if output:
         from .output import output_file
 
