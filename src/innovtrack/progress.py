@@ -10,6 +10,7 @@ checking; this module answers its questions about the ledger (SqlView) and write
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -743,6 +744,13 @@ class EntryFilter:
 def list_entries(ledger: Ledger, flt: EntryFilter | None = None) -> list[dict]:
     """Entries in code and month order: the effective ones, or with history=True every entry
     (superseded ones too, with `superseded` and `reason`), oldest first within a month."""
+    return list(iter_entries(ledger, flt))
+
+
+def iter_entries(ledger: Ledger, flt: EntryFilter | None = None) -> Iterator[dict]:
+    """list_entries one row at a time, in one read transaction held while they are read, so
+    a listing of a million entries streams in bounded memory (a server-side cursor on
+    PostgreSQL, batches of rows on SQLite). The filters are checked before the first row."""
     from sqlalchemy import text
 
     flt = flt or EntryFilter()
@@ -770,11 +778,28 @@ def list_entries(ledger: Ledger, flt: EntryFilter | None = None) -> list[dict]:
     sql += " ORDER BY p.code, e.month, e.id"
     if flt.limit is not None:
         sql += f" LIMIT {int(flt.limit)}"
-    with ledger.read() as conn:
+    reading = ledger.read()
+    conn = reading.__enter__()
+    try:
         if flt.code and conn.execute(text("SELECT 1 FROM project WHERE code = :c"),
                                      {"c": flt.code}).first() is None:
             raise NotFound(f"no project {flt.code!r}{_nearest(conn, flt.code)}")
-        return [_entry_dict(r, flt.history) for r in conn.execute(text(sql), params)]
+        result = conn.execution_options(yield_per=2000).execute(text(sql), params)
+    except BaseException:
+        reading.__exit__(*sys.exc_info())
+        raise
+    return _rows_then_close(reading, (_entry_dict(r, flt.history) for r in result))
+
+
+def _rows_then_close(reading, rows: Iterator[dict]) -> Iterator[dict]:
+    """Yield the rows, then end the read transaction (also when the reader stops early)."""
+    try:
+        yield from rows
+    except BaseException:
+        if not reading.__exit__(*sys.exc_info()):
+            raise
+    else:
+        reading.__exit__(None, None, None)
 
 
 __all__ = ["EntryFilter", "EntryResult", "ProgressImport", "SqlView", "Withdrawal",

@@ -469,10 +469,30 @@ def _sheet_name(book, display: str, sheet: str) -> str:
                             f"no sheet {sheet!r}; the workbook has {', '.join(names)}")])
 
 
-def _sheet_rows(book, name: str) -> Iterator[tuple[int, list]]:
+def _sheet_rows(book, name: str, display: str = "") -> Iterator[tuple[int, list]]:
+    """The sheet's rows; a sheet the reader cannot parse (damaged XML) is a Rejected file."""
+    try:
+        data = book.get_sheet_by_name(name)
+    except Exception as exc:  # calamine's own error types: XmlError, CalamineError, …
+        raise Rejected([Problem(display, None, None, f"sheet {name!r} cannot be read: "
+                                f"{type(exc).__name__}: {exc}")]) from None
+    return _guarded(_sheet_data_rows(data), display, name)
+
+
+def _guarded(rows: Iterator[tuple[int, list]], display: str, name: str
+             ) -> Iterator[tuple[int, list]]:
+    number = 0
+    try:
+        for number, cells in rows:  # noqa: B007
+            yield number, cells
+    except (ValueError, TypeError, OverflowError, RuntimeError) as exc:
+        raise Rejected([Problem(display, number + 1, None, f"sheet {name!r} cannot be read "
+                                f"there: {type(exc).__name__}: {exc}")]) from None
+
+
+def _sheet_data_rows(data) -> Iterator[tuple[int, list]]:
     # iter_rows starts at row 1 even when the used range starts lower, so the numbers are the
     # ones the spreadsheet shows.
-    data = book.get_sheet_by_name(name)
     try:
         merged = data.merged_cell_ranges or []
     except Exception:  # a format without merge information
@@ -652,7 +672,7 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
         candidates = [_sheet_name(book, display, sheet)] if sheet is not None \
             else book.sheet_names
         for name in candidates:
-            rows = _sheet_rows(book, name)
+            rows = _sheet_rows(book, name, display)
             preamble = []
             found = _find_header(rows, fields, default_unit, preamble)
             if found is not None:

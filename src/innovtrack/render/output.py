@@ -59,6 +59,18 @@ def output_file(output: str) -> Iterator:
         yield fh
 
 
+def write_chunks(chunks, output: str | None) -> None:
+    """Text made piece by piece (a streamed listing) to stdout or, renamed into place, a file."""
+    if output:
+        with output_file(output) as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    else:
+        write = sys.stdout.write
+        for chunk in chunks:
+            write(chunk)
+
+
 def write_text(text: str, output: str | None) -> None:
     if output:
         with output_file(output) as fh:
