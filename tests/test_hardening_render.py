@@ -28,8 +28,16 @@ def hostile(cli, ledger):
     assert cli("import", ROOT / "data" / "seed_projects.csv").code == 0
     months = sorted((ROOT / "data" / "months").glob("*.csv"))
     assert cli("progress", "import", *months).code == 0
+    from sqlalchemy import text
+
     with ledger.write() as conn:
-        q = conn.exec_driver_sql
+        def q(sql, params=None):
+            if params is None:
+                return conn.exec_driver_sql(sql)
+            names = iter(f"p{i}" for i in range(len(params)))
+            named = "".join(f":{next(names)}" if ch == "?" else ch for ch in sql)
+            return conn.execute(text(named), {f"p{i}": v for i, v in enumerate(params)})
+
         lagging = q("SELECT p.code FROM project p JOIN progress_entry e ON e.project_id = p.id"
                     " WHERE e.month = '2016-06' AND e.problem IS NOT NULL"
                     " AND e.superseded_by IS NULL ORDER BY p.code").scalars().all()
@@ -76,8 +84,10 @@ def test_terminal_output_shows_markup_and_escapes_literally(hostile, cli, args, 
 
 
 def test_text_narrative_escapes_units(hostile, cli, ledger):
+    from sqlalchemy import text
+
     with ledger.write() as conn:  # the one unit the narrative names
-        conn.exec_driver_sql("UPDATE project SET responsible_unit = ?", (UNIT,))
+        conn.execute(text("UPDATE project SET responsible_unit = :u"), {"u": UNIT})
     run = cli("report", "monthly", "--month", "2016-06", "--format", "text")
     assert run.code == 0
     assert "\\x1b[31m红字\\x9b单位" in run.stdout
@@ -142,10 +152,13 @@ def test_xlsx_says_when_a_cell_is_cut(hostile, cli, ledger, tmp_path):
 
     first, _ = hostile
     long = "很长的问题" * 20_000  # 100,000 characters
+    from sqlalchemy import text
+
     with ledger.write() as conn:
-        conn.exec_driver_sql(
-            "UPDATE progress_entry SET problem = ? WHERE month = '2016-06' AND project_id ="
-            " (SELECT id FROM project WHERE code = ?) AND superseded_by IS NULL", (long, first))
+        conn.execute(text(
+            "UPDATE progress_entry SET problem = :p WHERE month = '2016-06' AND project_id ="
+            " (SELECT id FROM project WHERE code = :c) AND superseded_by IS NULL"),
+            {"p": long, "c": first})
     out = tmp_path / "q.xlsx"
     run = cli("report", "quarterly", "--year", "2016", "--quarter", "2", "--format", "xlsx",
               "-o", out)

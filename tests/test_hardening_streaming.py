@@ -31,7 +31,7 @@ def fill(ledger) -> None:
             " '西宁市', 'tackling', 'traditional', 'new', 100000000, 'x', :t, :t)"),
             [{"c": f"S-{i:05d}", "n": f"流式项目{i}", "e": f"企业{i}", "t": stamp}
              for i in range(PROJECTS)])
-        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM project WHERE code LIKE 'S-%'")]
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM project WHERE code LIKE 'S-%'"))]
         conn.execute(text(
             "INSERT INTO progress_entry (project_id, month, amount, ytd, status, problem,"
             " reported_by, recorded_at, source) VALUES (:p, :m, :a, NULL, 'building',"
