@@ -159,3 +159,28 @@ def test_mutations_are_deterministic(index):
     ops = [(index, 7, 11), (1, 3, 5)]
     data = PROJECT_FILES[index].read_bytes()
     assert _mutate(data, ops, TOKENS) == _mutate(data, ops, TOKENS)
+
+
+# What longer runs found, kept as plain tests (each was an uncaught exception):
+FOUND = [
+    # zipfile raised NotImplementedError ("zip file version 8.4") on a mutated zip header
+    ("monthly", 8, [(1, 4, 14), (1, 4, 14), (5, 4, 90170), (0, 18900639, 63)], True),
+    # calamine raised XmlError on a sheet whose XML was no longer UTF-8
+    ("projects", 12, [(0, 1, 127)], False),
+]
+
+
+@pytest.mark.parametrize("kind, index, ops, raw", FOUND)
+def test_found_by_fuzzing(tmp_path, ledger, kind, index, ops, raw):
+    files = MONTH_FILES if kind == "monthly" else PROJECT_FILES
+    source = files[index]
+    data = source.read_bytes()
+    data = _mutate_workbook(data, ops, raw) if source.suffix == ".xlsx" \
+        else _mutate(data, ops, TOKENS)
+    path = tmp_path / f"found{source.suffix}"
+    path.write_bytes(data)
+    read = (lambda p: import_progress(ledger, p, dry_run=True)) if kind == "monthly" \
+        else (lambda p: import_projects(ledger, p, dry_run=True))
+    if kind == "monthly":
+        import_projects(ledger, ROOT / "data" / "seed_projects.csv")
+    _run(read, path)
