@@ -386,3 +386,53 @@ def test_redact():
     assert redact("/tmp/a:b@c.db") == "/tmp/a:b@c.db"
     assert redact_text('failed for "p%40ss" and p@ss', "postgresql://u:p%40ss@h/d") \
         == 'failed for "***" and ***'
+
+
+@sqlite_only
+def test_a_full_ledger_gives_one_line_via_max_page_count(cli, sqlite_ledger, monkeypatch):
+    """Disk full without a small disk: SQLite's max_page_count makes the ledger file unable to
+    grow, which SQLite reports exactly like a full disk (SQLITE_FULL)."""
+    from sqlalchemy import event
+
+    from innovtrack import db
+
+    ledger = db.open_ledger(str(sqlite_ledger))
+    pages = sqlite3.connect(sqlite_ledger).execute("PRAGMA page_count").fetchone()[0]
+
+    @event.listens_for(ledger.engine, "connect")
+    def _small(dbapi_conn, _record):
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+
+    ledger.engine.dispose()
+    before = digest(sqlite_ledger)
+    rows = ["项目编号,项目名称,项目单位,所在地区,类别,领域,建设性质,总投资（万元）,主要建设内容"]
+    rows += [f"Z-{i:05d},项目{i},企业{i},西宁市,创新攻坚项目,传统产业,新建,100," + "内容" * 50
+             for i in range(2000)]
+    big = sqlite_ledger.parent / "big.csv"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = cli("import", big, "--db", str(sqlite_ledger))
+    one_clear_line(run, "the disk is full; nothing was written")
+    db.close_all()
+    assert cli("projects", "list", "--db", str(sqlite_ledger), "--format", "json").code == 0
+    conn = sqlite3.connect(sqlite_ledger)
+    assert conn.execute("SELECT COUNT(*) FROM project WHERE code LIKE 'Z-%'").fetchone()[0] == 0
+    conn.close()
+    assert before  # the ledger is whole (the import rolled back)
+
+
+def test_a_bug_is_one_line_for_the_user(cli, monkeypatch):
+    """INNOVTRACK_DEBUG (set for every test) shows a bug's traceback; without it the user
+    sees one line."""
+    import innovtrack.targets as targets
+
+    def broken(*_a, **_k):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(targets, "list_targets", broken)
+    monkeypatch.delenv("INNOVTRACK_DEBUG")
+    assert cli("import", SEED).code == 0
+    run = cli("targets", "list")
+    one_clear_line(run, "internal error: KeyError", "INNOVTRACK_DEBUG=1")
+    monkeypatch.setenv("INNOVTRACK_DEBUG", "1")
+    with pytest.raises(KeyError):
+        cli("targets", "list")

@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every innovtrack error becomes a message and an exit code here."""
     from ..errors import InnovtrackError, Rejected
     from ..programme import UnknownValue
-    from ..render.safe import message
+
+    def message(text) -> str:  # imported only on the way out: `--help` must not pay for it
+        from ..render.safe import message as one_line
+
+        return one_line(text)
 
     try:
         app(args=argv, prog_name="innovtrack")
@@ -77,7 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the edges of the machine: the ledger, the disk, the network
         text = _edge_error(exc)
         if text is None:
-            raise
+            import os
+
+            if os.environ.get("INNOVTRACK_DEBUG"):
+                raise
+            # A bug, not the user's input: still one line, never a traceback on their screen.
+            text = (f"internal error: {type(exc).__name__}: {exc} (please report it; "
+                    "INNOVTRACK_DEBUG=1 shows where)")
         sys.stderr.write(f"innovtrack: {message(text)}\n")
         return 1
     finally:
