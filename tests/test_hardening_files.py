@@ -71,7 +71,9 @@ def rewrite_sheet(src: Path, dst: Path, edit) -> Path:
 def peak_child_mb(args: list[str], env=None) -> tuple[subprocess.CompletedProcess, float]:
     """Run the CLI in a child (its own memory), and its peak RSS in MB."""
     code = ("import resource, sys\nfrom innovtrack.cli import main\nrc = main(sys.argv[1:])\n"
-            "sys.stderr.write('PEAK %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
+            "sys.stderr.write('PEAK %s\\n' % (hwm[0].split()[1] if hwm else resource.getrusage("
+            "resource.RUSAGE_SELF).ru_maxrss))\n"
             "sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=300, env={**os.environ, **(env or {})})

@@ -27,10 +27,10 @@ def fill(ledger) -> None:
     with ledger.write() as conn:
         conn.execute(text(
             "INSERT INTO project (code, name, enterprise, region, category, sector, stage,"
-            " total_investment, fingerprint, created_at, updated_at) VALUES (:c, :n, :e,"
-            " '西宁市', 'tackling', 'traditional', 'new', 100000000, 'x', :t, :t)"),
-            [{"c": f"S-{i:05d}", "n": f"流式项目{i}", "e": f"企业{i}", "t": stamp}
-             for i in range(PROJECTS)])
+            " total_investment, content, fingerprint, created_at, updated_at) VALUES (:c, :n,"
+            " :e, '西宁市', 'tackling', 'traditional', 'new', 100000000, :x, 'x', :t, :t)"),
+            [{"c": f"S-{i:05d}", "n": f"流式项目{i}", "e": f"企业{i}", "t": stamp,
+              "x": f"建设内容{i}：" + "新建生产线及配套设施" * 500} for i in range(PROJECTS)])
         ids = [r[0] for r in conn.execute(text("SELECT id FROM project WHERE code LIKE 'S-%'"))]
         conn.execute(text(
             "INSERT INTO progress_entry (project_id, month, amount, ytd, status, problem,"
@@ -41,8 +41,12 @@ def fill(ledger) -> None:
 
 
 def peak_mb(args: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float]:
+    """The CLI in a child and its own peak RSS (VmHWM: ru_maxrss would carry over the
+    forking test process's own peak)."""
     code = ("import resource, sys\nfrom innovtrack.cli import main\nrc = main(sys.argv[1:])\n"
-            "sys.stderr.write('PEAK %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
+            "sys.stderr.write('PEAK %s\\n' % (hwm[0].split()[1] if hwm else resource.getrusage("
+            "resource.RUSAGE_SELF).ru_maxrss))\n"
             "sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=600, env=env)
@@ -68,6 +72,34 @@ def test_history_listing_streams_in_bounded_memory(ledger, db_location, tmp_path
     assert count == PROJECTS * MONTHS
     # 100,000 entries held at once take ~1.2 KB each (120 MB); streamed, the listing costs
     # what ten entries cost, give or take the reader's batches.
+    assert peak - base < 25, (peak, base)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_project_listing_streams_in_bounded_memory(ledger, db_location, tmp_path, fmt):
+    from sqlalchemy import text
+
+    fill(ledger)
+    with ledger.write() as conn:  # plans for two years, so the CSV names both
+        conn.execute(text("INSERT INTO project_plan (project_id, year, amount)"
+                          " SELECT id, 2016, 1000 FROM project"))
+        conn.execute(text("INSERT INTO project_plan (project_id, year, amount)"
+                          " SELECT id, 2017, 2000 FROM project WHERE code > 'S-05000'"))
+    out = tmp_path / f"projects.{fmt}"
+    env = {**os.environ, "INNOVTRACK_DB": db_location}
+    small, base = peak_mb(["projects", "list", "--format", fmt, "--limit", "10",
+                           "--output", str(out)], env)
+    assert small.returncode == 0, small.stderr
+    proc, peak = peak_mb(["projects", "list", "--format", fmt, "--output", str(out)], env)
+    assert proc.returncode == 0, proc.stderr
+    text_out = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        rows = json.loads(text_out)
+        assert len(rows) == PROJECTS and rows[0]["plan_2016"] == 0.1 and "plan_2017" not in rows[0]
+    else:
+        rows = list(csv.DictReader(io.StringIO(text_out)))
+        assert len(rows) == PROJECTS and rows[-1]["plan_2017"] == "0.2" and rows[0]["plan_2017"] == ""
+    # 10,000 projects of 5,000-character contents held at once cost some 100 MB.
     assert peak - base < 25, (peak, base)
 
 

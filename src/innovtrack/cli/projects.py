@@ -112,12 +112,16 @@ def list_command(
 
     Example: innovtrack projects list --category 攻坚 --region 海西州 --format json
     """
-    from ..query import ProjectFilter, list_projects, plan_years
+    from ..query import ProjectFilter, iter_projects, plan_years, project_keys
     from ..render.listing import emit
 
-    rows = list_projects(reader(db), ProjectFilter(category, sector, region, stage, status, name,
-                                                   limit))
     fmt_name = listing_format(format)
+    years, rows = iter_projects(reader(db), ProjectFilter(category, sector, region, stage, status,
+                                                          name, limit))
+    if fmt_name in ("json", "csv"):  # streamed, one project at a time
+        emit(rows, [], fmt_name=fmt_name, output=output, csv_keys=project_keys(years))
+        return
+    rows = list(rows)
     emit(rows, _columns(plan_years(rows)), fmt_name=fmt_name, unit=unit.value, output=output,
          title=f"项目清单（{len(rows)}个）")
 
