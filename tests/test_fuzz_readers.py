@@ -142,7 +142,7 @@ def test_fuzz_project_list_reader(tmp_path, ledger):
     def project_list(path):
         return import_projects(ledger, path, dry_run=True)
 
-    _fuzz(tmp_path, PROJECT_FILES, project_list, 2000)
+    _fuzz(tmp_path, PROJECT_FILES, project_list, 4000)
 
 
 def test_fuzz_monthly_file_reader(tmp_path, ledger):
@@ -151,7 +151,7 @@ def test_fuzz_monthly_file_reader(tmp_path, ledger):
     def monthly_file(path):
         return import_progress(ledger, path, dry_run=True)
 
-    _fuzz(tmp_path, MONTH_FILES, monthly_file, 2000)
+    _fuzz(tmp_path, MONTH_FILES, monthly_file, 4000)
 
 
 @pytest.mark.parametrize("index", range(3))
