@@ -349,7 +349,11 @@ def _quick_version(ledger: Ledger) -> int:
         with ledger.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT MAX(version) FROM schema_migration").scalar() or 0
     except DBAPIError as exc:
-        if "schema_migration" in str(exc):
+        # Only a missing table means a new ledger (str(exc) names the table in its SQL for any
+        # error, a damaged file's included).
+        reason = str(exc.orig)
+        if "schema_migration" in reason and ("no such table" in reason
+                                             or "does not exist" in reason):
             return 0
         raise
 
@@ -542,10 +546,13 @@ def is_db_error(exc: BaseException) -> bool:
 
 def describe_db_error(exc: BaseException) -> str:
     """The one line the CLI prints for a database error escaping a command."""
-    if len(_OPEN) == 1:
-        loc = next(iter(_OPEN))
+    loc = next(iter(_OPEN)) if len(_OPEN) == 1 else _READING.get("location")
+    if loc:
         return f"ledger {redact(loc)}: {db_reason(exc, loc)}"
     return f"ledger: {db_reason(exc)}"
+
+
+_READING: dict[str, str] = {}  # the ledger read_driver reads without SQLAlchemy
 
 
 def close_all() -> None:
@@ -614,6 +621,7 @@ def read_driver(location: str | None = None) -> Iterator[DriverReader]:
     path = sqlite_path(loc)
     conn = None
     if path and sqlite_state(path, redact(loc)) == "ledger":
+        _READING["location"] = loc
         conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
         try:
             version = conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0]
