@@ -85,7 +85,7 @@ def iter_projects(ledger: Ledger, flt: ProjectFilter | None = None
                 " JOIN project p ON p.id = pp.project_id" + condition), params):
             plans.setdefault(pid, {})[year] = amount
         statuses = dict(conn.exec_driver_sql(_LATEST_STATUS).all())
-        result = conn.execution_options(yield_per=1000).execute(text(sql), params)
+        result = conn.execution_options(yield_per=256).execute(text(sql), params)
     except BaseException:
         reading.__exit__(*sys.exc_info())
         raise
