@@ -39,6 +39,13 @@ def ledger(db: str | None):
     return open_ledger(db)
 
 
+def reader(db: str | None):
+    """The ledger for a read-only command: never created where there is none (SPEC §7.8)."""
+    from ..db import open_ledger
+
+    return open_ledger(db, create=False)
+
+
 def listing_format(fmt: Format) -> str:
     if fmt in (Format.xlsx, Format.text):
         from ..errors import UsageError

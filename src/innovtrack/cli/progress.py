@@ -16,6 +16,7 @@ from .common import (
     UnitOption,
     ledger,
     listing_format,
+    reader,
 )
 
 app = typer.Typer(help="The monthly progress ledger: record, import, correct and list entries."
@@ -174,11 +175,11 @@ def list_command(
 
     Example: innovtrack progress list --month 2016-03 --region 海西州 --format csv
     """
-    from ..progress import EntryFilter, list_entries
+    from ..progress import EntryFilter, iter_entries
     from ..render.listing import emit
     from ..render.progress import entry_columns
 
-    rows = list_entries(ledger(db), EntryFilter(month=month, code=code, region=region,
+    rows = iter_entries(reader(db), EntryFilter(month=month, code=code, region=region,
                                                 category=category, history=history, limit=limit))
     emit(rows, entry_columns(history), fmt_name=listing_format(format), unit=unit.value,
-         output=output, title=f"月度进度（{len(rows)}条）")
+         output=output, title=lambda n: f"月度进度（{n}条）")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from .. import programme
 from ..money import fmt, to_unit
+from .safe import cell, csv_cell
+from .safe import markdown as md_text
 
 MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
               "actual_period", "cumulative", "difference", "old_amount"}
@@ -70,18 +73,73 @@ def json_value(key: str, value):
 
 
 def to_json(rows: list[dict]) -> str:
-    data = [{k: json_value(k, v) for k, v in row.items()} for row in rows]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(rows))
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """The listing's JSON (indented, as json.dumps(rows, indent=2) writes it) one row at a
+    time, so a million entries never sit in memory at once."""
+    first = True
+    for row in rows:
+        yield ("[\n" if first else ",\n") + _json_row(row)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+_KEY_TEXT: dict[str, str] = {}
+_encode_text = json.encoder.encode_basestring  # the C encoder, ensure_ascii=False
+
+
+def _json_row(row: dict) -> str:
+    """One row as json.dumps([row], indent=2) writes it inside the list, with the C string
+    encoder: json.dumps with indent runs the pure-Python encoder, which would spend a minute
+    on a million entries. Nested values take json.dumps itself."""
+    parts = []
+    for k, v in row.items():
+        key = _KEY_TEXT.get(k)
+        if key is None:
+            key = _KEY_TEXT.setdefault(k, f"    {_encode_text(k)}: ")
+        v = json_value(k, v)
+        if v is None:
+            text = "null"
+        elif v is True or v is False:
+            text = "true" if v else "false"
+        elif isinstance(v, str):
+            text = _encode_text(v)
+        elif isinstance(v, int):
+            text = int.__repr__(v)
+        elif isinstance(v, float) and v == v and v not in (float("inf"), float("-inf")):
+            text = float.__repr__(v)
+        else:
+            text = json.dumps(v, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        parts.append(key + text)
+    return "  {\n" + ",\n".join(parts) + "\n  }" if parts else "  {}"
 
 
 def to_csv(rows: list[dict], keys: list[str] | None = None) -> str:
     keys = keys or list(dict.fromkeys(k for row in rows for k in row))
+    return "".join(csv_chunks(rows, keys))
+
+
+def csv_chunks(rows: Iterable[dict], keys: list[str] | None = None) -> Iterator[str]:
+    """CSV one row at a time; without `keys`, the first row's keys name the columns (every
+    row of a streamed listing has the same keys)."""
+    rows = iter(rows)
+    first = None
+    if keys is None:
+        first = next(rows, None)
+        keys = list(first) if first is not None else []
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else json_value(k, row.get(k)) for k in keys])
-    return buf.getvalue()
+    for row in chain([first] if first is not None else [], rows):
+        writer.writerow(["" if row.get(k) is None else csv_cell(json_value(k, row.get(k)))
+                         for k in keys])
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def cell_text(col: Column, row: dict, unit: str) -> str:
@@ -92,10 +150,8 @@ def cell_text(col: Column, row: dict, unit: str) -> str:
 
 
 def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str | None) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"## {title}", ""] if title else []
+    esc = md_text
+    lines = [f"## {esc(title)}", ""] if title else []
     heads = [c.header + (f"（{unit}）" if c.kind == "money" else "") for c in columns]
     lines.append("| " + " | ".join(heads) + " |")
     lines.append("|" + "|".join("---:" if c.kind == "money" else "---" for c in columns) + "|")
@@ -125,7 +181,7 @@ def rich_table(rows: list[dict], columns: list[Column], unit: str, title: str | 
                          overflow="fold", no_wrap=keep, min_width=_MIN_WIDTH.get(c.kind, 0)
                          or _MIN_WIDTH.get(c.key))
     for row in rows:
-        table.add_row(*(cell_text(c, row, unit) for c in columns),
+        table.add_row(*(cell(cell_text(c, row, unit)) for c in columns),
                       style=style_row(row) if style_row else None)
     return table
 
@@ -148,22 +204,34 @@ def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
         write_text(to_csv(findings_rows(findings),
                           ["check", "scope", "expected", "actual", "unit", "message"]), output)
     else:
+        from .safe import visible
+
+        shown = md_text if fmt_name == "markdown" else visible
         bullet = "- " if fmt_name == "markdown" else ""
         if findings or output:
-            write_text("".join(f"{bullet}{f.message}\n" for f in findings), output)
+            write_text("".join(f"{bullet}{shown(f.message)}\n" for f in findings), output)
 
 
-def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
-         output: str | None = None, title: str | None = None,
+def emit(rows: Iterable[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
+         output: str | None = None, title: str | Callable[[int], str] | None = None,
          csv_keys: list[str] | None = None) -> None:
-    """Write a listing to stdout (or --output) in the asked format."""
-    from .output import write_text
+    """Write a listing to stdout (or --output) in the asked format. JSON and CSV stream `rows`
+    (a list or an iterator); a table or Markdown needs them all, and a title may then be made
+    from their count."""
+    from .output import write_chunks, write_text
 
     if fmt_name == "json":
-        write_text(to_json(rows), output)
-    elif fmt_name == "csv":
-        write_text(to_csv(rows, csv_keys), output)
-    elif fmt_name == "markdown":
+        write_chunks(json_chunks(rows), output)
+        return
+    if fmt_name == "csv":
+        if csv_keys is None and isinstance(rows, list):
+            csv_keys = list(dict.fromkeys(k for row in rows for k in row))
+        write_chunks(csv_chunks(rows, csv_keys), output)
+        return
+    rows = list(rows)
+    if callable(title):
+        title = title(len(rows))
+    if fmt_name == "markdown":
         write_text(to_markdown(rows, columns, unit, title), output)
     elif fmt_name == "table":
         from .output import print_rich

@@ -34,14 +34,17 @@ def _emit(report: Report, fmt_name: str, output: str | None) -> None:
         write_text(to_markdown(report), output)
     elif fmt_name == "text":
         from .narrative import narrative
+        from .safe import visible
 
-        write_text(narrative(report) + "\n", output)
+        write_text(visible(narrative(report)) + "\n", output)
     elif fmt_name == "xlsx":
         if not output:
             raise UsageError("--format xlsx writes a workbook: name it with --output FILE.xlsx")
+        from .output import atomic_path
         from .xlsx import write_xlsx
 
-        write_xlsx(report, output)
+        with atomic_path(output) as path:
+            write_xlsx(report, path)
     else:
         from .terminal import print_report
 

@@ -22,6 +22,7 @@ from ..rollup import (
     unit_names,
 )
 from .labels import REASON_CN, month_cn, pct, warning
+from .safe import cell
 
 PROCEDURE_CN = programme.PROCEDURES
 STATE_CN = programme.PROCEDURE_STATES
@@ -169,7 +170,6 @@ def sections(report: Report) -> list[tuple[str, list[str], list[list[str]], set[
 
 def terminal_parts(report: Report) -> list:
     from rich.table import Table
-    from rich.text import Text
 
     parts = []
     for title, heads, rows, right in sections(report):
@@ -177,7 +177,7 @@ def terminal_parts(report: Report) -> list:
         for i, head in enumerate(heads):
             table.add_column(head, justify="right" if i in right else "left")
         for row in rows:
-            table.add_row(*(Text(c) for c in row))  # data shown literally, never as markup
+            table.add_row(*(cell(c) for c in row))  # data shown literally, never as markup
         parts.append(table)
     return parts
 
@@ -345,12 +345,11 @@ def _sup_markdown(report: Report) -> str:
 def _sup_terminal(report: Report, output: str | None) -> None:
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
-    parts: list = [Text(supervision_title(report), style="bold")]
+    parts: list = [cell(supervision_title(report), style="bold")]
     as_of = report.spec.as_of
     for u in supervision_list(report):
-        parts.append(Text(f"{u.unit}（逾期问题{len(u.overdue)}个，滞后项目{len(u.lagging)}个）",
+        parts.append(cell(f"{u.unit}（逾期问题{len(u.overdue)}个，滞后项目{len(u.lagging)}个）",
                           style="bold"))
         for title, heads, rows, right in (
                 ("逾期未解决问题", SUP_PROBLEM_HEADS,
@@ -363,9 +362,9 @@ def _sup_terminal(report: Report, output: str | None) -> None:
             for c, h in enumerate(heads):
                 table.add_column(h, justify="right" if c in right else "left")
             for row in rows:
-                table.add_row(*(Text(c) for c in row))
+                table.add_row(*(cell(c) for c in row))
             parts.append(table)
-    parts.append(Text(_sup_text(report)))
+    parts.append(cell(_sup_text(report)))
     _print_wide(Group(*parts), output)
 
 

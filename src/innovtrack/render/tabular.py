@@ -25,6 +25,8 @@ from .labels import (
     warning,
 )
 from .narrative import narrative
+from .safe import csv_cell
+from .safe import markdown as md_text
 from .supervision import CSV_KEYS as SUPERVISION_CSV_KEYS
 from .supervision import csv_rows as supervision_csv_rows
 from .supervision import json_sections
@@ -181,8 +183,8 @@ def _cell(value):
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, list):
-        return ";".join(value)
-    return value
+        return csv_cell(";".join(value))
+    return csv_cell(value)
 
 
 def to_csv(report: Report) -> str:
@@ -212,9 +214,7 @@ def to_csv(report: Report) -> str:
 
 
 def _md_table(heads: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    esc = md_text
     out = ["| " + " | ".join(heads) + " |",
            "|" + "|".join("---:" if i in numeric else "---" for i in range(len(heads))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
@@ -267,9 +267,9 @@ def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
 def to_markdown(report: Report) -> str:
     spec = report.spec
     unit = spec.unit
-    lines = [f"# {title(report)}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
+    lines = [f"# {md_text(title(report))}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
     for note in report.notes:
-        lines.append(f"> {note}")
+        lines.append(f"> {md_text(note)}")
     if report.notes:
         lines.append("")
     if spec.kind != "lagging":
@@ -304,5 +304,5 @@ def to_markdown(report: Report) -> str:
                                     for p in report.unreported], set())
             else:
                 lines.append("无。")
-        lines += ["", "## 综述", "", narrative(report)]
+        lines += ["", "## 综述", "", md_text(narrative(report))]
     return "\n".join(lines) + "\n"

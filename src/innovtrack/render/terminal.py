@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..rollup import GroupRow, Report
 from .labels import WARNING_STYLE, pace_heading, title
 from .narrative import narrative
+from .safe import cell, visible
 from .tabular import (
     STARTS_HEADS,
     group_cells,
@@ -19,7 +20,6 @@ from .tabular import (
 def _group_table(report: Report, caption: str, rows: list[GroupRow], bold_first: bool = False,
                  with_category: bool = False):
     from rich.table import Table
-    from rich.text import Text
 
     lead = 1 if with_category else 0
     table = Table(title=caption, header_style="bold", title_justify="left")
@@ -27,10 +27,9 @@ def _group_table(report: Report, caption: str, rows: list[GroupRow], bold_first:
         table.add_column(head, justify="right" if 1 <= i - lead != 8 else "left",
                          no_wrap=True)
     for k, row in enumerate(rows):
-        cells: list = list(group_cells(row, report.spec.unit, with_category=with_category))
+        texts = group_cells(row, report.spec.unit, with_category=with_category)
         style = WARNING_STYLE.get(row.warning, "")
-        cells[lead + 6] = Text(cells[lead + 6], style=style)
-        cells[lead + 8] = Text(cells[lead + 8], style=style)
+        cells = [cell(t, style if i in (lead + 6, lead + 8) else "") for i, t in enumerate(texts)]
         table.add_row(*cells, style="bold" if bold_first and k == 0 else None)
     return table
 
@@ -43,7 +42,7 @@ def report_renderables(report: Report) -> list:
     unit = spec.unit
     parts: list = [Text(title(report), style="bold"),
                    Text(pace_heading(report) + "金额单位：" + unit)]
-    parts += [Text("注：" + n, style="dim") for n in report.notes]
+    parts += [cell("注：" + n, style="dim") for n in report.notes]
     if spec.kind != "lagging":
         parts.append(_group_table(report, "总体及分类别", [report.total, *report.by_category],
                                   bold_first=True))
@@ -60,10 +59,9 @@ def report_renderables(report: Report) -> list:
     for i, head in enumerate(lagging_heads(unit)):
         lag.add_column(head, justify="right" if i in (4, 5, 6, 10, 11) else "left")
     for line in report.lagging:
-        cells: list = list(lagging_cells(line, unit))
         style = WARNING_STYLE.get(line.warning, "")
-        cells[6] = Text(cells[6], style=style)
-        cells[7] = Text(cells[7], style=style)
+        cells = [cell(t, style if i in (6, 7) else "")
+                 for i, t in enumerate(lagging_cells(line, unit))]
         lag.add_row(*cells)
     parts.append(lag)
     if spec.kind != "lagging":
@@ -76,7 +74,7 @@ def report_renderables(report: Report) -> list:
             for head in ("地区", "项目编号", "项目名称", "责任单位"):
                 unrep.add_column(head)
             for p in report.unreported:
-                unrep.add_row(p.region, p.code, p.name, p.responsible_unit or "")
+                unrep.add_row(*map(cell, (p.region, p.code, p.name, p.responsible_unit or "")))
             parts.append(unrep)
     return parts
 
@@ -94,9 +92,11 @@ def print_report(report: Report, output: str | None) -> None:
     if report.spec.kind != "lagging":
         from rich.text import Text
 
-        closing = Text.assemble(("综述\n", "bold"), narrative(report))
+        closing = Text.assemble(("综述\n", "bold"), visible(narrative(report)))
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from .output import output_file
+
+        with output_file(output) as fh:
             console = Console(file=fh, width=_WIDE, no_color=True)
             console.print(group)
             if closing:

@@ -18,16 +18,26 @@ from ..pace import KIND_CN
 from ..rollup import GroupRow, Report
 from .labels import REASON_CN, WARNING_CN, pace_heading, period_column, title
 from .narrative import narrative
+from .safe import XLSX_CELL_LIMIT, xlsx_text
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 _GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 
 
+_cut = [0]  # cells cut to the xlsx limit by the workbook being written
+
+
 def _text(value: str) -> str:
     """Text exactly as given. xlsxwriter's constant_memory mode copies a string that looks like
     rich-text XML ("<r>…</r>") into the sheet unescaped; an invisible word joiner at the end
-    keeps such a name from being read as markup."""
+    keeps such a name from being read as markup. A text longer than a cell holds is cut, and
+    the cut is counted for the notice write_xlsx prints (xlsxwriter would cut it silently)."""
+    if len(value) > XLSX_CELL_LIMIT - 1:
+        value, cut = xlsx_text(value)
+        if cut:
+            _cut[0] += 1
+            return value
     return value + "\u2060" if value.startswith("<r>") and value.endswith("</r>") else value
 
 
@@ -150,6 +160,7 @@ def write_xlsx(report: Report, path: str) -> None:
     unit = spec.unit
     book = _Book(path, unit)
     wb = book.wb
+    _cut[0] = 0
     unit_line = f"单位：{unit}"
     head = title(report)
 
@@ -226,6 +237,11 @@ def write_xlsx(report: Report, path: str) -> None:
         chart.set_size({"width": 720, "height": 320})
         summary.insert_chart(chart_row, 0, chart)
     wb.close()
+    if _cut[0]:
+        from .output import notice
+
+        notice(f"{_cut[0]} cell(s) longer than {XLSX_CELL_LIMIT:,} characters, the most an xlsx "
+               "cell holds, were cut to fit; the full text is in --format json")
 
 
 def _starts_sheet(book: _Book, report: Report, head: str) -> None:
