@@ -112,6 +112,7 @@ GOAL_HELP_SECONDS = 0.15
 GOAL_ADD_SECONDS = 0.45
 GOAL_PG_RATIO = 2.0
 GOAL_XLSX_RATIO = 1.2
+GOAL_LISTING_MB = 200  # issue 9: listings stream, whatever the ledger's size
 
 FAST_RUNS = 10  # at least this many runs for sub-second start-up jobs
 
@@ -597,6 +598,33 @@ class Bench:
         )
         self.rows.append(memory_row(f"{label}: peak memory", tool, GOAL_PROGRESS_IMPORT_MB))
         self.rows.append(make_row(f"{label} (reference)", tool, many, "csv+executemany"))
+
+    # g. a listing of the whole history streams: peak memory stays bounded
+
+    def job_listing(self):
+        big = self.data / self.manifest["big_file"]
+        projects = self.data / "projects.csv"
+        n = self.manifest["big_rows"]
+        label = f"progress list --history --format json ({n:,} entries)"
+        db = self.fresh(self.work / "g-ledger.db")
+        tool = Measure()
+        try:
+            self.inn_setup(db, "import", str(projects))
+            self.inn_setup(db, "progress", "import", str(big))
+        except CommandFailed as exc:
+            tool.error = f"innovtrack command failed: {exc}"
+            log(f"{label}: n/a ({tool.error})")
+        if tool.error is None:
+            out = self.work / "g-history.json"
+
+            def make_tool(i):
+                return (self.inn_cmd("progress", "list", "--history", "--format", "json",
+                                     "--output", str(out)), self.env(db), None)
+
+            tool = measure(label, make_tool, self.runs, timeout=self.timeout,
+                           prefix="innovtrack command failed: ")
+        self.rows.append(make_row(label, tool, None))
+        self.rows.append(memory_row(f"{label}: peak memory", tool, GOAL_LISTING_MB))
 
     # b. project list import
 
@@ -1120,7 +1148,7 @@ class Bench:
         size = self.args.size
         self.manifest = ensure_dataset(self.data_root, size, SIZES[size], self.rows)
         self.data = self.data_root / size
-        only = set(self.args.only.split(",")) if self.args.only else set("abcdef")
+        only = set(self.args.only.split(",")) if self.args.only else set("abcdefg")
         # the c ledger is rebuilt per run unless --reuse-ledger; drop a stale "ok" marker first
         # so f never picks up a ledger built by older code
         if not self.args.reuse_ledger:
@@ -1134,6 +1162,7 @@ class Bench:
         if self.args.pg:
             jobs.append(("e", self.job_postgres))
         jobs.append(("f", self.job_xlsx))
+        jobs.append(("g", self.job_listing))
         for letter, job in jobs:
             if letter in only:
                 log(f"job {letter}: {job.__name__}")
@@ -1237,7 +1266,8 @@ def main(argv=None) -> int:
         "--only",
         metavar="JOBS",
         help="comma-separated job letters: a progress "
-        "import, b project import, c quarterly, d start-up, e PostgreSQL, f xlsx",
+        "import, b project import, c quarterly, d start-up, e PostgreSQL, f xlsx, "
+        "g listing memory",
     )
     ap.add_argument(
         "--data",

@@ -43,6 +43,8 @@ def db_location(tmp_path, monkeypatch):
     else:
         location = str(tmp_path / "ledger.db")
     monkeypatch.setenv("INNOVTRACK_DB", location)
+    # A bug shows its traceback in tests; users see one line (cli.main).
+    monkeypatch.setenv("INNOVTRACK_DEBUG", "1")
     yield location
     db.close_all()
     if PG_URL:

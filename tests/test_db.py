@@ -64,8 +64,10 @@ def test_cli_uses_db_option_then_environment_then_data_directory(cli, db_locatio
     other = tmp_path / "elsewhere" / "other.db"  # its directory is created too
     assert cli("import", base, "--db", str(other)).code == 0
     assert _project_count(str(other)) == 12
-    assert cli("projects", "list", "--format", "json").stdout.strip() == "[]"  # env: untouched
-    assert _project_count(db_location) == 0
+    listed = cli("projects", "list", "--format", "json")  # env: untouched, and not created
+    assert listed.code == 1 and "no ledger at" in listed.stderr
+    if "://" not in db_location:
+        assert not Path(db_location).exists()
     assert cli("import", base).code == 0
     assert _project_count(db_location) == 12
 
@@ -95,7 +97,7 @@ def test_a_file_that_is_not_a_ledger_is_refused_clearly(cli, tmp_path):
     junk.write_text("这不是数据库\n" * 100, encoding="utf-8")
     run = cli("projects", "list", "--db", str(junk))
     assert run.code == 1
-    assert run.stderr.startswith(f"innovtrack: cannot open ledger {junk}: ")
+    assert run.stderr.startswith(f"innovtrack: {junk} is not an innovtrack ledger")
     assert "Traceback" not in run.stderr
 
 
@@ -416,13 +418,14 @@ def test_several_processes_opening_a_new_ledger_at_once_all_succeed(db_location)
     import subprocess
 
     # Nobody has opened this ledger yet: each process finds it new and wants to migrate it.
+    # (A write command: a read-only one does not create a ledger, SPEC §7.8.)
     procs = [subprocess.Popen([sys.executable, "-c", "from innovtrack.cli import run; run()",
-                               "projects", "list", "--format", "json"],
+                               "targets", "set", "--year", "2018", "--amount", "100"],
                               env={**os.environ, "INNOVTRACK_DB": db_location},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(8)]
     outcomes = [(p.wait(timeout=60), p.stdout.read().strip(), p.stderr.read()) for p in procs]
     assert all(code == 0 for code, _, _ in outcomes), [err for _, _, err in outcomes if err]
-    assert {out for _, out, _ in outcomes} == {"[]"}
+    assert {out for _, out, _ in outcomes} == {""}
     assert applied_versions(db_location) == [m.version for m in db.MIGRATIONS]
-    assert len(targets_of(db_location)) == len(SPEC_TARGETS)
+    assert len(targets_of(db_location)) == len(SPEC_TARGETS) + len(procs)

@@ -150,7 +150,8 @@ def test_docx_needs_output_and_the_lagging_report_has_its_table(cli, ledger, tmp
     assert [r.cells[1].text for r in table.rows[1:]] == list(want["lagging"])
 
 
-def test_an_empty_ledger_still_has_the_six_sections(cli, tmp_path):
+def test_an_empty_ledger_still_has_the_six_sections(cli, ledger, tmp_path):
+    # `ledger`: an empty one exists (a report never creates a ledger, issue 9)
     out = tmp_path / "empty.docx"
     run = cli("report", "quarterly", "--format", "docx", "-o", out)
     assert run.code == 0, run.stderr

@@ -730,14 +730,14 @@ def test_default_period_is_the_latest_quarter_and_month_with_entries(cli, ledger
     (["monthly", "--month", "2016-13"], "not a month"),
     (["quarterly", "--region", "火星"], "unknown region"),
 ])
-def test_usage_errors(cli, args, message):
+def test_usage_errors(cli, ledger, args, message):
     run = cli("report", *args)
     assert run.code == 2
     assert message in run.stderr
     assert run.stdout == ""
 
 
-def test_empty_ledger_reports_without_failing(cli):
+def test_empty_ledger_reports_without_failing(cli, ledger):
     got = report_json(cli, "quarterly")
     assert (got["year"], got["quarter"]) == (2016, 1)
     assert got["total"]["projects"] == 0

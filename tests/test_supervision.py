@@ -217,7 +217,7 @@ def test_problems_list_in_table_csv_and_markdown(cli):
     run = cli("problems", "list")
     assert run.code == 0 and "问题台账" in run.stdout
     run = cli("problems", "list", "--format", "markdown")
-    assert "[red]缺电\\|停工" in run.stdout
+    assert "\\[red\\]缺电\\|停工" in run.stdout  # Markdown syntax escaped (render/safe.py)
     run = cli("report", "monthly", "--month", "2016-03")
     assert "[red]缺电|停工" in run.stdout  # literally, not as rich markup
 

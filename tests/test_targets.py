@@ -23,7 +23,7 @@ def listing(cli, *args) -> list[dict]:
     return json.loads(run.stdout)
 
 
-def test_a_new_ledger_holds_the_published_2016_targets(cli):
+def test_a_new_ledger_holds_the_published_2016_targets(cli, ledger):
     rows = listing(cli, "--year", "2016")
     # JSON amounts are 万元 numbers (SPEC §2)
     assert {r["scope"]: r["target"] for r in rows} == {k: v * 10_000
@@ -97,7 +97,7 @@ def test_a_year_without_targets_lists_the_plan_sums_and_says_so(cli):
                    "企业技术创新项目·生物医药": (1_500, 1, None)}
 
 
-def test_table_output(cli):
+def test_table_output(cli, ledger):
     run = cli("targets", "list")
     assert run.code == 0, run.stderr
     assert "327.00" in run.stdout and "98.50" in run.stdout

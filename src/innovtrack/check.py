@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import programme
-from .db import Ledger
+from .db import Ledger, joined, split_equals, split_sum
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,10 @@ def run_checks(ledger: Ledger) -> list[Finding]:
         for year, category, sector, amount, projects in targets:
             where, params = _scope_sql(category, sector)
             scope = f"{year} {programme.scope_label(category, sector)}"
-            # int(): PostgreSQL's SUM of BIGINT is a NUMERIC (a Decimal in Python).
-            plan = int(conn.execute(text(
-                f"SELECT COALESCE(SUM(pp.amount), 0) FROM project p JOIN project_plan pp"
+            plan = joined(*conn.execute(text(
+                f"SELECT {split_sum('pp.amount')} FROM project p JOIN project_plan pp"
                 f" ON pp.project_id = p.id AND pp.year = :year WHERE {where}"),
-                {**params, "year": year}).scalar_one())
+                {**params, "year": year}).one()) or 0
             if plan != amount:
                 findings.append(Finding(
                     "target", scope, amount, plan,
@@ -82,10 +81,10 @@ def run_checks(ledger: Ledger) -> list[Finding]:
                                             f"{scope}: {projects} projects published, "
                                             f"{count} active in the ledger"))
         if any(t.year == programme.PROGRAMME_YEAR for t in targets):
-            enterprises, total = conn.exec_driver_sql(
-                "SELECT COUNT(DISTINCT enterprise), COALESCE(SUM(total_investment), 0)"
+            enterprises, *total = conn.exec_driver_sql(
+                f"SELECT COUNT(DISTINCT enterprise), {split_sum('total_investment')}"
                 " FROM project WHERE state = 'active'").one()
-            enterprises, total = int(enterprises), int(total)
+            enterprises, total = int(enterprises), joined(*total) or 0
             year = programme.PROGRAMME_YEAR
             if enterprises != programme.PUBLISHED_ENTERPRISES:
                 findings.append(Finding(
@@ -106,14 +105,15 @@ def run_checks(ledger: Ledger) -> list[Finding]:
         if orphans:
             findings.append(Finding("orphan", "progress", 0, orphans,
                                     f"{orphans} progress entries name no project"))
-        for code, month, ytd, computed in conn.exec_driver_sql(
-                "SELECT p.code, x.month, x.ytd, x.computed FROM ("
-                " SELECT project_id, month, ytd, SUM(amount) OVER ("
-                "  PARTITION BY project_id, substr(month, 1, 4) ORDER BY month) AS computed"
-                " FROM progress_entry WHERE superseded_by IS NULL) x"
-                " JOIN project p ON p.id = x.project_id"
-                " WHERE x.ytd IS NOT NULL AND x.ytd <> x.computed ORDER BY p.code, x.month"):
-            computed = int(computed)
+        running = split_sum("amount", " OVER (PARTITION BY project_id, substr(month, 1, 4)"
+                                      " ORDER BY month)", "sum")
+        for code, month, ytd, high, low in conn.exec_driver_sql(
+                "SELECT p.code, x.month, x.ytd, x.sum_high, x.sum_low FROM ("
+                f" SELECT project_id, month, ytd, {running} FROM progress_entry"
+                " WHERE superseded_by IS NULL) x JOIN project p ON p.id = x.project_id"
+                f" WHERE x.ytd IS NOT NULL AND NOT ({split_equals('x.ytd', 'x.sum')})"
+                " ORDER BY p.code, x.month"):
+            computed = joined(high, low)
             findings.append(Finding(
                 "ytd", f"{code} {month}", ytd, computed,
                 f"{code} {month}: year-to-date reported {fmt(ytd, '万元')} 万元, the monthly "

@@ -9,6 +9,7 @@ from a newer release is refused.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -256,24 +257,41 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 
 # --- opening ----------------------------------------------------------------------------
 
-_BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_VAR = "INNOVTRACK_BUSY_TIMEOUT"  # seconds a writer waits for another's lock
+PG_TIMEOUT_VAR = "INNOVTRACK_PG_CONNECT_TIMEOUT"  # seconds to reach a PostgreSQL server
+_BUSY_TIMEOUT_S = 30.0
+_PG_CONNECT_TIMEOUT_S = 10
+
+
+def _seconds(var: str, default: float) -> float:
+    raw = os.environ.get(var, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise LedgerError(f"{var}={raw!r}: not a number of seconds") from None
+    if not 0 <= value < 86_400:
+        raise LedgerError(f"{var}={raw!r}: not a number of seconds between 0 and 86400")
+    return value
+
+
+def busy_timeout() -> float:
+    return _seconds(BUSY_TIMEOUT_VAR, _BUSY_TIMEOUT_S)
 
 
 def _sqlite_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
-    path = url.removeprefix("sqlite:///")
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
+    wait = busy_timeout()
+    engine = create_engine(url, connect_args={"timeout": wait})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        # Nothing here writes to the file: WAL is switched on once, when the ledger is
+        # created (open_ledger), so a read-only ledger can still be read.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
@@ -291,7 +309,7 @@ class Ledger:
     """An open ledger: the engine and the transaction helpers every writer and reader uses."""
 
     def __init__(self, location: str):
-        self.location = location
+        self.location = redact(location)  # as every message shows it: no password
         self.url = to_url(location)
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url)
@@ -299,9 +317,11 @@ class Ledger:
             from sqlalchemy import create_engine
 
             try:
-                self.engine = create_engine(self.url, pool_pre_ping=False)
+                self.engine = create_engine(self.url, pool_pre_ping=False,
+                                            connect_args=_pg_connect_args(self.url))
             except Exception as exc:  # bad URL, missing driver
-                raise LedgerError(f"cannot open ledger {location}: {exc}") from exc
+                raise LedgerError(f"cannot open ledger {self.location}: "
+                                  f"{redact_text(str(exc), location)}") from None
         self.dialect = self.engine.dialect.name
 
     @property
@@ -395,27 +415,117 @@ def _quick_version(ledger: Ledger) -> int:
         with ledger.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT MAX(version) FROM schema_migration").scalar() or 0
     except DBAPIError as exc:
-        if "schema_migration" in str(exc):
+        # Only a missing table means a new ledger (str(exc) names the table in its SQL for any
+        # error, a damaged file's included).
+        reason = str(exc.orig)
+        if "schema_migration" in reason and ("no such table" in reason
+                                             or "does not exist" in reason):
             return 0
         raise
 
 
-def open_ledger(location: str | None = None) -> Ledger:
-    """Open (creating or upgrading as needed) the ledger at the resolved location."""
+def sqlite_path(location: str) -> str | None:
+    """The file of a SQLite location (None for PostgreSQL or an in-memory database)."""
+    url = to_url(location)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_state(path: str, shown: str | None = None) -> str:
+    """'missing', 'empty' (a 0-byte file, or a database without tables) or 'ledger'; refuses
+    anything else with a LedgerError, without changing a byte: another program's database,
+    a file that is no SQLite database, a damaged one. Read through a read-only connection,
+    which takes no write lock and switches no journal mode."""
+    import sqlite3
+    from urllib.parse import quote
+
+    shown = shown or path
+    file = Path(path)
+    try:
+        if not file.exists():
+            return "missing"
+        if file.is_dir():
+            raise LedgerError(f"ledger {shown} is a directory; name a file with --db")
+        with open(file, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise LedgerError(f"cannot read ledger {shown}: {exc.strerror or exc}") from None
+    if not head:
+        return "empty"
+    if head != SQLITE_MAGIC:
+        raise LedgerError(f"{shown} is not an innovtrack ledger (not a SQLite database); "
+                          "it was left as it is; name another file with --db")
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(file.resolve()))}?mode=ro", uri=True,
+                               timeout=busy_timeout())
+        try:
+            tables = {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"ledger {shown} cannot be read: {exc} (the file is damaged or "
+                          "is not a ledger; restore it from a backup)") from None
+    if "schema_migration" in tables:
+        return "ledger"
+    if not tables:
+        return "empty"
+    shown_tables = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+    raise LedgerError(f"{shown} is another program's SQLite database (tables: {shown_tables}), "
+                      "not an innovtrack ledger; it was left as it is; name another file "
+                      "with --db")
+
+
+def no_ledger(shown: str) -> LedgerError:
+    return LedgerError(f"no ledger at {shown}; create one by importing the project list: "
+                       f"innovtrack import FILE --db {shown}")
+
+
+def open_ledger(location: str | None = None, *, create: bool = True) -> Ledger:
+    """Open (creating or upgrading as needed) the ledger at the resolved location.
+
+    create=False is for read-only commands (SPEC §7.8): where no ledger is, they are told so,
+    and neither a file nor a directory is made.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     loc = resolve_location(location)
     ledger = _OPEN.get(loc)
     if ledger is not None:
         return ledger
+    shown = redact(loc)
+    path = sqlite_path(loc)
+    if path is not None:
+        state = sqlite_state(path, shown)
+        if state != "ledger" and not create:
+            raise no_ledger(shown)
+        if state == "missing":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create ledger {shown}: "
+                                  f"{exc.strerror or exc}") from None
     ledger = Ledger(loc)
     try:
-        if _quick_version(ledger) != SCHEMA_VERSION:
+        version = _quick_version(ledger)
+        if version == 0 and not create:
+            raise no_ledger(shown)
+        if version != SCHEMA_VERSION:
             ledger.migrate()  # also refuses a newer ledger
+            if version == 0 and ledger.is_sqlite:
+                # A new ledger: WAL lets reports read while an import writes. The mode is kept
+                # in the file and cannot change inside the migration's transaction, so it is
+                # set once, here, and never on opening (a read-only ledger stays readable).
+                with ledger.engine.connect() as conn:
+                    conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
     except SQLAlchemyError as exc:
         ledger.close()
-        first = str(exc).splitlines()[0]
-        raise LedgerError(f"cannot open ledger {loc}: {first}") from exc
+        raise LedgerError(f"cannot open ledger {shown}: {db_reason(exc, loc)}") from None
     except BaseException:
         ledger.close()  # a refused (newer) ledger: do not keep its engine open
         raise
@@ -423,10 +533,132 @@ def open_ledger(location: str | None = None) -> Ledger:
     return ledger
 
 
+# --- PostgreSQL: a bounded connect, and no password in any message ----------------------------
+
+
+def _pg_connect_args(url: str) -> dict:
+    """connect_timeout for psycopg, unless the URL names its own."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if "connect_timeout" in parse_qs(urlsplit(url).query):
+        return {}
+    return {"connect_timeout": max(1, round(_seconds(PG_TIMEOUT_VAR, _PG_CONNECT_TIMEOUT_S)))}
+
+
+_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]*)@",
+                       re.IGNORECASE)
+_PASSWORD_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|[^\s&]*)",
+                             re.IGNORECASE)
+
+
+def redact(location: str) -> str:
+    """A location as messages show it: postgresql://user:***@host/db."""
+    text = _PASSWORD.sub(lambda m: f"{m['head']}***@", location)
+    return _PASSWORD_PARAM.sub(lambda m: f"{m['head']}***", text)
+
+
+def redact_text(message: str, location: str | None = None) -> str:
+    """A driver's message with the location's password (and any URL's) blanked out."""
+    secrets = []
+    if location:
+        secrets += [m["password"] for m in _PASSWORD.finditer(location)]
+        secrets += [m["password"].strip("'") for m in _PASSWORD_PARAM.finditer(location)]
+    for secret in secrets:
+        if secret:
+            from urllib.parse import unquote
+
+            for form in {secret, unquote(secret)}:
+                message = message.replace(form, "***")
+    return redact(message)
+
+
+# Driver messages that have a plain meaning, and what a person should do about them.
+_REASONS: tuple[tuple[str, str], ...] = (
+    ("database is locked", "locked by another writer past the busy timeout ({wait:g} s); "
+                           "try again when it has finished (INNOVTRACK_BUSY_TIMEOUT waits longer)"),
+    ("readonly database", "the ledger is read-only (file permissions, an immutable file or a "
+                          "read-only disk); nothing was written"),
+    ("read-only", "the ledger is read-only; nothing was written"),
+    ("disk is full", "the disk is full; nothing was written"),
+    ("disk i/o error", "a disk I/O error (a full or failing disk); nothing was written"),
+    ("malformed", "the file is damaged (database disk image is malformed); restore it from a "
+                  "backup"),
+    ("file is not a database", "the file is not a SQLite database"),
+    ("unable to open database file", "cannot open the file there (a missing or unwritable "
+                                     "directory, or a path inside a file)"),
+    ("timeout expired", "the PostgreSQL server did not answer in time "
+                        "(INNOVTRACK_PG_CONNECT_TIMEOUT, or connect_timeout in the URL)"),
+)
+
+
+def db_reason(exc: BaseException, location: str | None = None) -> str:
+    """One line for a database error: a plain reason when the driver's text has a known
+    meaning, else the driver's first line; never a password."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    low = text.lower()
+    for needle, reason in _REASONS:
+        if needle in low:
+            return reason.format(wait=busy_timeout())
+    return redact_text(text, location)
+
+
+def is_db_error(exc: BaseException) -> bool:
+    """An error raised by SQLAlchemy, sqlite3 or psycopg (checked by module, so the CLI can ask
+    without importing them)."""
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in ("sqlalchemy", "sqlite3", "psycopg", "_sqlite3")
+
+
+def describe_db_error(exc: BaseException) -> str:
+    """The one line the CLI prints for a database error escaping a command."""
+    loc = next(iter(_OPEN)) if len(_OPEN) == 1 else _READING.get("location")
+    if loc:
+        return f"ledger {redact(loc)}: {db_reason(exc, loc)}"
+    return f"ledger: {db_reason(exc)}"
+
+
+_READING: dict[str, str] = {}  # the ledger read_driver reads without SQLAlchemy
+
+
 def close_all() -> None:
     for ledger in _OPEN.values():
         ledger.close()
     _OPEN.clear()
+
+
+# --- sums of money that cannot overflow ------------------------------------------------------
+# SQLite's SUM of integers raises "integer overflow" past 2**63, and PostgreSQL's CAST of a
+# NUMERIC sum to BIGINT fails the same way; a sum over 100,000 projects of amounts within
+# 10¹² 万元 can pass 2**63 元. So money is summed in two parts, each far from overflowing for
+# any number of rows a ledger can hold, and joined in Python, whose integers have no bound:
+# amount = (amount / 2**32) * 2**32 + remainder holds for negative amounts too, since
+# both dialects truncate the quotient towards zero and give the remainder the dividend's sign.
+
+_SPLIT = 1 << 32
+
+
+def split_sum(expr: str, over: str = "", name: str | None = None) -> str:
+    """Two SQL columns whose joined() is SUM(expr), exactly and without overflow.
+    `over` is a window clause (" OVER (...)") for a running sum; `name` names the columns
+    name_high and name_low."""
+    high, low = (f" AS {name}_high", f" AS {name}_low") if name else ("", "")
+    # The remainder is written out: "%" would be a placeholder to psycopg.
+    q = f"(({expr}) / {_SPLIT})"
+    return f"SUM{q}{over}{high}, SUM(({expr}) - {q} * {_SPLIT}){over}{low}"
+
+
+def split_equals(value: str, name: str) -> str:
+    """SQL saying `value` equals the split sum named `name`, without overflowing on SQLite
+    (its integer product turns REAL rather than raising; PostgreSQL's sums are NUMERIC)."""
+    return f"{value} - {name}_low = {name}_high * {_SPLIT}"
+
+
+def joined(high, low) -> int | None:
+    """The sum from split_sum's two columns (None when it summed no rows)."""
+    if high is None:
+        return None
+    return int(high) * _SPLIT + int(low)
 
 
 # --- a light reader for reports -------------------------------------------------------------
@@ -451,11 +683,12 @@ def read_driver(location: str | None = None) -> Iterator[DriverReader]:
     """
     import sqlite3
 
-    url = to_url(resolve_location(location))
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    loc = resolve_location(location)
+    path = sqlite_path(loc)
     conn = None
-    if path and path != ":memory:" and Path(path).is_file():
-        conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    if path and sqlite_state(path, redact(loc)) == "ledger":
+        _READING["location"] = loc
+        conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
         try:
             version = conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0]
         except sqlite3.DatabaseError:
@@ -470,6 +703,6 @@ def read_driver(location: str | None = None) -> Iterator[DriverReader]:
         finally:
             conn.close()  # a read transaction: closing rolls it back
         return
-    ledger = open_ledger(location)
+    ledger = open_ledger(location, create=False)
     with ledger.read() as sa_conn:
         yield DriverReader(sa_conn.connection.driver_connection, ledger.is_sqlite)

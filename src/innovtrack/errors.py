@@ -15,6 +15,10 @@ class LedgerError(InnovtrackError):
     """The ledger cannot be opened or is from a newer release."""
 
 
+class OutputError(InnovtrackError):
+    """An output file that cannot be written (missing directory, full disk, no permission)."""
+
+
 class UsageError(InnovtrackError):
     """Arguments that do not make sense together."""
 

@@ -24,6 +24,22 @@ class AmountError(ValueError):
     """Text that is not an amount of money."""
 
 
+# SPEC §7.10: no amount beyond 10¹² 万元 enters the ledger. Bounded amounts keep every
+# per-project figure far inside a 64-bit integer; the sums across projects use split_sum.
+MAX_WAN = 10 ** 12
+MAX_YUAN = MAX_WAN * UNITS["万元"]
+
+
+def check_bound(yuan: int) -> int:
+    """`yuan` itself, or AmountError when it is beyond ±10¹² 万元."""
+    if -MAX_YUAN <= yuan <= MAX_YUAN:
+        return yuan
+    raise AmountError(_BEYOND)
+
+
+_BEYOND = "amount beyond 10^12 万元 (SPEC §7.10): not a plausible figure"
+
+
 def unit_name(text: str) -> str:
     """The canonical unit for '万元', 'wan', '亿' and the like."""
     try:
@@ -62,26 +78,37 @@ def parse_decimal(value: object) -> Decimal:
 
 def to_yuan(value: object, unit: str = "万元") -> tuple[int, bool]:
     """(元, rounded): the amount in integer 元 and whether a fraction of a 元 was dropped."""
-    number = parse_decimal(value) * UNITS[unit]
+    number = parse_decimal(value)
+    if abs(number) > _MAX_IN[unit]:  # before scaling: 1e999999 would overflow the context
+        raise AmountError(f"{_BEYOND}: {value!r}")
+    number *= UNITS[unit]
     whole = number.to_integral_value(rounding=ROUND_HALF_UP)
-    return int(whole), whole != number
+    return check_bound(int(whole)), whole != number
+
+
+_MAX_IN = {unit: Decimal(MAX_YUAN) / scale for unit, scale in UNITS.items()}
 
 
 def fast_to_yuan(text: str, scale: int) -> int | None:
-    """The common case without Decimal: plain digits with at most two decimals; else None."""
+    """The common case without Decimal: plain digits with at most four decimals, within the
+    bound; else None (and the caller reads the cell with to_yuan, which names the fault)."""
     # Hot path of bulk imports: 1 M rows pass through here, so no regex and no Decimal.
     head, dot, tail = text.partition(".")
     if not head.isdigit() or not head.isascii():
         return None
+    if len(head) > 17:  # beyond any bound; int() of 5,000 digits would be slow too
+        return None
     if not dot:
-        return int(head) * scale
+        value = int(head) * scale
+        return value if value <= MAX_YUAN else None
     if not tail.isdigit() or not tail.isascii() or len(tail) > 4:
         return None
     value = int(head + tail) * scale
     div = 10 ** len(tail)
     if value % div:
         return None
-    return value // div
+    value //= div
+    return value if value <= MAX_YUAN else None
 
 
 def fmt(yuan: int | None, unit: str = "亿元", places: int = 2) -> str:

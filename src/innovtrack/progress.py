@@ -10,6 +10,7 @@ checking; this module answers its questions about the ledger (SqlView) and write
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import programme
 from .clock import shown
-from .db import Ledger, now_text
+from .db import Ledger, joined, now_text, split_sum
 from .errors import NotFound, Problem, Rejected
 from .ingest import values
 from .ingest.headers import PROGRESS_FIELDS
@@ -128,8 +129,8 @@ class SqlView:
     def prefix(self, month: str) -> dict[int, int]:
         if not self.has_entries or month.endswith("-01"):
             return {}
-        return {pid: total for pid, total in self._query(
-            "SELECT project_id, CAST(SUM(amount) AS BIGINT) FROM progress_entry"
+        return {pid: joined(high, low) for pid, high, low in self._query(
+            f"SELECT project_id, {split_sum('amount')} FROM progress_entry"
             " WHERE superseded_by IS NULL AND month >= :y AND month < :m{scope}"
             " GROUP BY project_id",
             y=month[:4] + "-01", m=month)}
@@ -140,11 +141,11 @@ class SqlView:
         last: dict[int, int] = {}
         if not self.has_entries:
             return cum, status, last
-        for pid, total, month, mstatus in self._query(
-                "SELECT project_id, CAST(SUM(amount) AS BIGINT), MAX(month),"
+        for pid, high, low, month, mstatus in self._query(
+                f"SELECT project_id, {split_sum('amount')}, MAX(month),"
                 " MAX(CASE WHEN status IS NOT NULL THEN month || status END)"
                 " FROM progress_entry WHERE superseded_by IS NULL{scope} GROUP BY project_id"):
-            cum[pid] = total
+            cum[pid] = joined(high, low)
             last[pid] = ordinal(month)
             if mstatus:
                 status[pid] = ordinal(mstatus[:7]) << 3 | STATUS_INDEX[mstatus[7:]]
@@ -755,6 +756,13 @@ class EntryFilter:
 def list_entries(ledger: Ledger, flt: EntryFilter | None = None) -> list[dict]:
     """Entries in code and month order: the effective ones, or with history=True every entry
     (superseded ones too, with `superseded` and `reason`), oldest first within a month."""
+    return list(iter_entries(ledger, flt))
+
+
+def iter_entries(ledger: Ledger, flt: EntryFilter | None = None) -> Iterator[dict]:
+    """list_entries one row at a time, in one read transaction held while they are read, so
+    a listing of a million entries streams in bounded memory (a server-side cursor on
+    PostgreSQL, batches of rows on SQLite). The filters are checked before the first row."""
     from sqlalchemy import text
 
     flt = flt or EntryFilter()
@@ -782,11 +790,28 @@ def list_entries(ledger: Ledger, flt: EntryFilter | None = None) -> list[dict]:
     sql += " ORDER BY p.code, e.month, e.id"
     if flt.limit is not None:
         sql += f" LIMIT {int(flt.limit)}"
-    with ledger.read() as conn:
+    reading = ledger.read()
+    conn = reading.__enter__()
+    try:
         if flt.code and conn.execute(text("SELECT 1 FROM project WHERE code = :c"),
                                      {"c": flt.code}).first() is None:
             raise NotFound(f"no project {flt.code!r}{_nearest(conn, flt.code)}")
-        return [_entry_dict(r, flt.history) for r in conn.execute(text(sql), params)]
+        result = conn.execution_options(yield_per=2000).execute(text(sql), params)
+    except BaseException:
+        reading.__exit__(*sys.exc_info())
+        raise
+    return _rows_then_close(reading, (_entry_dict(r, flt.history) for r in result))
+
+
+def _rows_then_close(reading, rows: Iterator[dict]) -> Iterator[dict]:
+    """Yield the rows, then end the read transaction (also when the reader stops early)."""
+    try:
+        yield from rows
+    except BaseException:
+        if not reading.__exit__(*sys.exc_info()):
+            raise
+    else:
+        reading.__exit__(None, None, None)
 
 
 __all__ = ["EntryFilter", "EntryResult", "ProgressImport", "SqlView", "Withdrawal",

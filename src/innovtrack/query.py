@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import programme
@@ -44,6 +46,14 @@ _LATEST_STATUS = """
 
 def list_projects(ledger: Ledger, flt: ProjectFilter | None = None) -> list[dict]:
     """Projects matching the filter, in code order, each with its plans and latest status."""
+    return list(iter_projects(ledger, flt)[1])
+
+
+def iter_projects(ledger: Ledger, flt: ProjectFilter | None = None
+                  ) -> tuple[list[int], Iterator[dict]]:
+    """(the plan years of the matching projects, the projects one at a time): list_projects
+    streamed from one read transaction, so 100,000 projects never sit in memory at once (the
+    plans and statuses, a few numbers per project, are read first)."""
     from sqlalchemy import text
 
     flt = (flt or ProjectFilter()).normalised()
@@ -64,39 +74,65 @@ def list_projects(ledger: Ledger, flt: ProjectFilter | None = None) -> list[dict
         literal = flt.name.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
         params["name"] = f"%{literal}%"
     sql = "SELECT p.* FROM project p"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY p.code"
-    with ledger.read() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
+    condition = (" WHERE " + " AND ".join(where)) if where else ""
+    sql += condition + " ORDER BY p.code"
+    reading = ledger.read()
+    conn = reading.__enter__()
+    try:
         plans: dict[int, dict[int, int]] = {}
-        for pid, year, amount in conn.exec_driver_sql(
-                "SELECT project_id, year, amount FROM project_plan"):
+        for pid, year, amount in conn.execute(text(
+                "SELECT pp.project_id, pp.year, pp.amount FROM project_plan pp"
+                " JOIN project p ON p.id = pp.project_id" + condition), params):
             plans.setdefault(pid, {})[year] = amount
         statuses = dict(conn.exec_driver_sql(_LATEST_STATUS).all())
-    out = []
-    for r in rows:
-        status = statuses.get(r["id"])
-        if flt.status and flt.status not in ("active", "withdrawn") and status != flt.status:
-            continue
-        out.append(_project_dict(r, plans.get(r["id"], {}), status))
-        if flt.limit is not None and len(out) >= flt.limit:
-            break
-    return out
+        result = conn.execution_options(yield_per=256).execute(text(sql), params)
+    except BaseException:
+        reading.__exit__(*sys.exc_info())
+        raise
+    years = sorted({y for p in plans.values() for y in p})
+
+    def rows() -> Iterator[dict]:
+        count = 0
+        try:
+            for r in result:
+                m = r._mapping
+                status = statuses.get(m["id"])
+                if flt.status and flt.status not in ("active", "withdrawn") \
+                        and status != flt.status:
+                    continue
+                if flt.limit is not None and count >= flt.limit:
+                    break
+                count += 1
+                yield _project_dict(m, plans.get(m["id"], {}), status)
+        except BaseException:
+            if not reading.__exit__(*sys.exc_info()):
+                raise
+        else:
+            reading.__exit__(None, None, None)
+
+    return years, rows()
 
 
 def plan_years(projects: list[dict]) -> list[int]:
     return sorted({int(k[5:]) for p in projects for k in p if k.startswith("plan_")})
 
 
-def _project_dict(r: dict, plans: dict[int, int], status: str | None) -> dict:
-    out = {k: r[k] for k in ("code", "name", "enterprise", "region", "category", "sector",
-                             "industry", "stage", "total_investment")}
+_HEAD_KEYS = ("code", "name", "enterprise", "region", "category", "sector", "industry", "stage",
+              "total_investment")
+_TAIL_KEYS = ("responsible_unit", "planned_start", "planned_completion", "content", "state",
+              "withdrawn_month", "withdrawn_reason", "replaces")
+
+
+def project_keys(years: list[int]) -> list[str]:
+    """The keys of a listed project, with a plan column for each of `years` (CSV's header)."""
+    return [*_HEAD_KEYS, *(f"plan_{y}" for y in years), *_TAIL_KEYS, "status"]
+
+
+def _project_dict(r, plans: dict[int, int], status: str | None) -> dict:
+    out = {k: r[k] for k in _HEAD_KEYS}
     for year in sorted(plans):
         out[f"plan_{year}"] = plans[year]
-    out.update({k: r[k] for k in ("responsible_unit", "planned_start", "planned_completion",
-                                  "content", "state", "withdrawn_month", "withdrawn_reason",
-                                  "replaces")})
+    out.update({k: r[k] for k in _TAIL_KEYS})
     out["status"] = status
     return out
 

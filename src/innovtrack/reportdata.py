@@ -19,7 +19,7 @@ from dataclasses import replace
 from . import asof, programme
 from . import pace as pacing
 from .clock import parse_moment
-from .db import DriverReader, now_text, read_driver
+from .db import DriverReader, joined, now_text, read_driver, split_sum
 from .errors import UsageError
 from .rollup import (
     KINDS,
@@ -66,6 +66,9 @@ class _Sql:
 def parse_known_at(text: str) -> str:
     """A recorded-at stamp (UTC) from a date or time the user typed (see clock.parse_moment),
     or `issued:N`, the stamp issued report N was computed at (looked up in the ledger)."""
+    if not text.strip():  # `--known-at ""` from an empty shell variable must not mean "now"
+        raise UsageError("--known-at: empty; give a date or time (2016-07-10 or "
+                         "2016-07-10T09:30:00), or leave the option out for now")
     if re.fullmatch(r"issued:\d+", text.strip()):
         return text.strip()
     return parse_moment(text)
@@ -128,9 +131,9 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
         f" p.withdrawn_month FROM {project_rel} p WHERE {where}", params)
 
     # Year-to-date and period sums per project: one pass over the year's months.
-    sums = {pid: (ytd, period) for pid, ytd, period in sql.rows(
-        "SELECT project_id, SUM(amount),"
-        " SUM(CASE WHEN month >= :p0 THEN amount ELSE 0 END)"
+    sums = {pid: (joined(y1, y0), joined(p1, p0)) for pid, y1, y0, p1, p0 in sql.rows(
+        f"SELECT project_id, {split_sum('amount')},"
+        f" {split_sum('CASE WHEN month >= :p0 THEN amount ELSE 0 END')}"
         f" FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m GROUP BY project_id", params)}
 
     # The as-of month's own entries: who reported, their status and problem.
@@ -161,8 +164,9 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
         if excluded:
             restrict = (f" AND project_id IN (SELECT p.id FROM {project_rel} p WHERE {where}"
                         " AND (p.state = 'active' OR p.withdrawn_month > :m))")
-        series = [(m, int(a)) for m, a in sql.rows(
-            f"SELECT month, SUM(amount) FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m"
+        series = [(m, joined(hi, lo)) for m, hi, lo in sql.rows(
+            f"SELECT month, {split_sum('amount')} FROM {eff_cover} eff"
+            " WHERE month BETWEEN :y0 AND :m"
             f"{restrict} GROUP BY month ORDER BY month", params)]
 
     targets = [TargetFact(category, sector, amount) for _, _, category, sector, amount, *_
@@ -172,8 +176,7 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
     projects.sort(key=lambda r: r[1])  # code order; cheaper here than ORDER BY in the scan
     plans_get = plans.get
     rows = [(*r, plans_get(r[0])) for r in projects]
-    if not sql.sqlite:  # PostgreSQL sums are Decimal
-        sums = {pid: (int(a), int(b)) for pid, (a, b) in sums.items()}
+    if not sql.sqlite:  # PostgreSQL gives plans as Decimal
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
     problems, procedures = _supervision_rows(sql, at, project_rel, where, params)
@@ -199,8 +202,8 @@ def _learned_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:
     """Month totals of every project before year Y (the whole ledger, not the report's
     filters: the season is the programme's); their complete years make the curve."""
     eff = _effective(sql, spec.known_at, covering=True)
-    monthly = {m: int(a) for m, a in sql.rows(
-        f"SELECT month, SUM(amount) FROM {eff} eff WHERE month < :y0 GROUP BY month",
+    monthly = {m: joined(hi, lo) for m, hi, lo in sql.rows(
+        f"SELECT month, {split_sum('amount')} FROM {eff} eff WHERE month < :y0 GROUP BY month",
         {"y0": f"{spec.year}-01", "known_at": spec.known_at})}
     return pacing.learned(monthly, spec.year, _seasonal_pace(sql, spec))
 
@@ -280,7 +283,8 @@ def check_choices(*, kind: str, year: int | None = None, quarter: int | None = N
                 yellow_margin=float(yellow_margin), red_margin=float(red_margin),
                 category=programme.category_code(category) if category else None,
                 region=programme.region_name(region) if region else None,
-                known_at=parse_known_at(known_at) if known_at else None, unit=unit, pace=pace)
+                known_at=None if known_at is None else parse_known_at(known_at), unit=unit,
+                pace=pace)
 
 
 def resolve_spec(sql: _Sql, *, kind: str, year: int | None, quarter: int | None,

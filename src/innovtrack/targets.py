@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import asof, programme
-from .db import Ledger, now_text
+from .db import Ledger, joined, now_text, split_sum
 from .errors import UsageError
 
 
@@ -70,9 +70,8 @@ def list_targets(ledger: Ledger, year: int | None = None) -> TargetListing:
 
     with ledger.read() as conn:
         targets = targets_in_force(conn, year)
-        # int(): PostgreSQL sums BIGINT to NUMERIC
-        plans = {(y, c, s): (int(amount), n) for y, c, s, amount, n in conn.execute(text(
-            "SELECT pp.year, p.category, p.sector, SUM(pp.amount), COUNT(*) FROM project p"
+        plans = {(y, c, s): (joined(high, low), n) for y, c, s, high, low, n in conn.execute(text(
+            f"SELECT pp.year, p.category, p.sector, {split_sum('pp.amount')}, COUNT(*) FROM project p"
             " JOIN project_plan pp ON pp.project_id = p.id WHERE p.state = 'active'"
             + (" AND pp.year = :year" if year is not None else "")
             + " GROUP BY pp.year, p.category, p.sector"), {"year": year})}

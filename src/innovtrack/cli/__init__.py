@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     from ..errors import InnovtrackError, Rejected
     from ..programme import UnknownValue
 
+    def message(text) -> str:  # imported only on the way out: `--help` must not pay for it
+        from ..render.safe import message as one_line
+
+        return one_line(text)
+
     try:
         app(args=argv, prog_name="innovtrack")
         return 0
@@ -64,21 +69,49 @@ def main(argv: list[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except Rejected as exc:
         for problem in exc.problems:
-            sys.stderr.write(f"{problem}\n")
-        sys.stderr.write(f"innovtrack: {exc}\n")
+            sys.stderr.write(f"{message(problem)}\n")
+        sys.stderr.write(f"innovtrack: {message(exc)}\n")
         return exc.exit_code
     except InnovtrackError as exc:
-        sys.stderr.write(f"innovtrack: {exc}\n")
+        sys.stderr.write(f"innovtrack: {message(exc)}\n")
         return exc.exit_code
     except UnknownValue as exc:
-        sys.stderr.write(f"innovtrack: {exc}\n")
+        sys.stderr.write(f"innovtrack: {message(exc)}\n")
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the edges of the machine: the ledger, the disk, the network
+        text = _edge_error(exc)
+        if text is None:
+            import os
+
+            if os.environ.get("INNOVTRACK_DEBUG"):
+                raise
+            # A bug, not the user's input: still one line, never a traceback on their screen.
+            text = (f"internal error: {type(exc).__name__}: {exc} (please report it; "
+                    "INNOVTRACK_DEBUG=1 shows where)")
+        sys.stderr.write(f"innovtrack: {message(text)}\n")
+        return 1
     finally:
         from ..db import close_all
 
         close_all()
+
+
+def _edge_error(exc: Exception) -> str | None:
+    """One line for a failure outside innovtrack's own checks, or None for a bug (which must
+    show its traceback): a database error (locked, read-only, full, damaged, unreachable), or
+    a file that cannot be written (a full disk, a missing directory, no permission)."""
+    from ..db import describe_db_error, is_db_error
+
+    if is_db_error(exc):
+        return describe_db_error(exc)
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot write or read{where}: {exc.strerror or exc}"
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    return None
 
 
 def run() -> None:

@@ -45,5 +45,18 @@ def ledger(db: str | None):
     return open_ledger(db)
 
 
-def listing_format(fmt: Format) -> str:
+def reader(db: str | None):
+    """The ledger for a read-only command: never created where there is none (SPEC §7.8)."""
+    from ..db import open_ledger
+
+    return open_ledger(db, create=False)
+
+
+def listing_format(fmt: Format, output: str | None = None) -> str:
+    """The format's name, checked against --output's ending before any ledger is opened (a
+    usage error must not depend on whether the ledger exists)."""
+    if output:
+        from ..render.registry import choose
+
+        choose(LISTING_FORMATS, fmt.value, output)
     return fmt.value

@@ -17,6 +17,7 @@ from .common import (
     WideOption,
     ledger,
     listing_format,
+    reader,
 )
 
 app = typer.Typer(help="The monthly progress ledger: record, import, correct and list entries."
@@ -176,11 +177,12 @@ def list_command(
 
     Example: innovtrack progress list --month 2016-03 --region 海西州 --format csv
     """
-    from ..progress import EntryFilter, list_entries
+    from ..progress import EntryFilter, iter_entries
     from ..render.listing import emit
     from ..render.progress import entry_columns
 
-    rows = list_entries(ledger(db), EntryFilter(month=month, code=code, region=region,
+    fmt_name = listing_format(format, output)
+    rows = iter_entries(reader(db), EntryFilter(month=month, code=code, region=region,
                                                 category=category, history=history, limit=limit))
-    emit(rows, entry_columns(history), fmt_name=listing_format(format), unit=unit.value,
-         output=output, title=f"月度进度（{len(rows)}条）", wide=wide)
+    emit(rows, entry_columns(history), fmt_name=fmt_name, unit=unit.value,
+         output=output, title=lambda n: f"月度进度（{n}条）", wide=wide)

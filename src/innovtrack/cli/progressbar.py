@@ -24,11 +24,14 @@ def row_progress(path: str) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     # The console is given up front: Progress.console cannot be set afterwards.
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+    from ..render.safe import visible
+
+    # markup=False: a file named "[/b].csv" is a name, not markup (STYLE 18)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
                   transient=True, console=Console(stderr=True), redirect_stdout=False,
                   redirect_stderr=False) as bar:
-        task = bar.add_task(f"reading {os.path.basename(path)}", total=None)
+        task = bar.add_task(f"reading {visible(os.path.basename(path))}", total=None)
         count = 0
 
         def on_row(number: int) -> None:

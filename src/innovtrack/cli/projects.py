@@ -17,6 +17,7 @@ from .common import (
     WideOption,
     ledger,
     listing_format,
+    reader,
 )
 
 app = typer.Typer(help="The project list: list and show projects.\n\n"
@@ -68,8 +69,9 @@ def check_command(db: DbOption = None, format: FormatOption = Format.table,
     from ..render.listing import emit_findings
     from ..render.output import notice
 
-    findings = run_checks(ledger(db))
-    emit_findings(findings, listing_format(format), output)
+    fmt_name = listing_format(format, output)
+    findings = run_checks(reader(db))
+    emit_findings(findings, fmt_name, output)
     if findings:
         notice(f"check: {len(findings)} disagreement(s)")
         raise typer.Exit(1)
@@ -115,12 +117,16 @@ def list_command(
 
     Example: innovtrack projects list --category 攻坚 --region 海西州 --format json
     """
-    from ..query import ProjectFilter, list_projects, plan_years
+    from ..query import ProjectFilter, iter_projects, plan_years, project_keys
     from ..render.listing import emit
 
-    rows = list_projects(ledger(db), ProjectFilter(category, sector, region, stage, status, name,
-                                                   limit))
-    fmt_name = listing_format(format)
+    fmt_name = listing_format(format, output)
+    years, rows = iter_projects(reader(db), ProjectFilter(category, sector, region, stage, status,
+                                                          name, limit))
+    if fmt_name in ("json", "csv"):  # streamed, one project at a time
+        emit(rows, [], fmt_name=fmt_name, output=output, csv_keys=project_keys(years))
+        return
+    rows = list(rows)
     emit(rows, _columns(plan_years(rows)), fmt_name=fmt_name, unit=unit.value, output=output,
          title=f"项目清单（{len(rows)}个）", wide=wide)
 
@@ -140,7 +146,8 @@ def show_command(
     from ..query import get_project
     from ..render.project import render_project
 
-    render_project(get_project(ledger(db), code), listing_format(format), unit.value, output)
+    fmt_name = listing_format(format, output)
+    render_project(get_project(reader(db), code), fmt_name, unit.value, output)
 
 
 @app.command("withdraw")

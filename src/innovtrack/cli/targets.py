@@ -15,6 +15,7 @@ from .common import (
     UnitOption,
     ledger,
     listing_format,
+    reader,
 )
 
 app = typer.Typer(help="Programme targets by year and scope (all, category, category+sector).",
@@ -48,10 +49,11 @@ def list_command(
     from ..render.output import notice
     from ..targets import list_targets
 
-    listing = list_targets(ledger(db), year)
+    fmt_name = listing_format(format, output)
+    listing = list_targets(reader(db), year)
     if not listing.published and year is not None:
         notice(f"{year}年未发布投资目标；报告以项目{year}年计划投资合计为准（下列为各范围计划合计）")
-    emit(listing.rows, _columns(), fmt_name=listing_format(format), unit=unit.value,
+    emit(listing.rows, _columns(), fmt_name=fmt_name, unit=unit.value,
          output=output, title="投资目标" + (f"（{year}年）" if year else ""))
 
 

@@ -100,6 +100,9 @@ class ColumnMap:
     plan_units: dict[int, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # field or plan_YYYY -> header text
     ignored: list[str] = field(default_factory=list)
+    # A second column for a field already mapped (two 项目编号 columns): (field or plan_YYYY,
+    # its position, its header text). Its cells must agree with the first column's.
+    duplicates: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
 
 def split_unit(header: str) -> tuple[str, str | None]:
@@ -136,8 +139,13 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
         plan = (_PLAN.match(key) or _PLAN.match(_k(cell))) if with_plans and name is None \
             else None  # the second for 计划投资（2016年）, whose bracket is not a unit
         year = int(plan.group(1) or plan.group(2) or plan.group(3)) if plan else None
-        # The first column for a field wins; a second one is named in the ignored notice.
-        if name is not None and name not in cmap.index:
+        # The first column for a field is read; a second one must agree with it row by row.
+        if name is not None and name in cmap.index:
+            money = unit or default_unit or "万元" if fields[name].money else None
+            cmap.duplicates.append((name, pos, shown, money))
+        elif year is not None and year in cmap.plans:
+            cmap.duplicates.append((f"plan_{year}", pos, shown, unit or default_unit or "万元"))
+        elif name is not None:
             cmap.index[name] = pos
             cmap.names[name] = shown
             if fields[name].money:

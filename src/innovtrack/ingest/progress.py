@@ -23,7 +23,7 @@ from typing import Protocol
 from .. import programme
 from ..clock import shown
 from ..errors import Problem, Rejected
-from ..money import UNITS, fast_to_yuan, fmt
+from ..money import MAX_YUAN, UNITS, fast_to_yuan, fmt
 from . import values
 from .headers import PROGRESS_FIELDS
 from .status import status_from_text
@@ -639,18 +639,24 @@ class ProgressChecker:
                         amount = None
                         if araw.__class__ is str and araw.isascii():
                             h, d, t = araw.partition(".")
-                            if h.isdigit() and (t.isdigit() or not d) and len(t) < an:
+                            if h.isdigit() and (t.isdigit() or not d) and len(t) < an \
+                                    and len(h) < 18:  # beyond: general() names the fault
                                 amount = int(h + t) * amults[len(t)]
-                                if len(acache) < _CACHE_LIMIT:
+                                if amount > MAX_YUAN:
+                                    amount = None
+                                elif len(acache) < _CACHE_LIMIT:
                                     acache[araw] = amount
                     ytd = yget(yraw, _MISS)
                     if ytd is _MISS:
                         ytd = None
                         if yraw.__class__ is str and yraw.isascii():
                             h, d, t = yraw.partition(".")
-                            if h.isdigit() and (t.isdigit() or not d) and len(t) < yn:
+                            if h.isdigit() and (t.isdigit() or not d) and len(t) < yn \
+                                    and len(h) < 18:  # beyond: general() names the fault
                                 ytd = int(h + t) * ymults[len(t)]
-                                if len(ycache) < _CACHE_LIMIT:
+                                if ytd > MAX_YUAN:
+                                    ytd = None
+                                elif len(ycache) < _CACHE_LIMIT:
                                     ycache[yraw] = ytd
                 if ms is not None and ms.error is None and amount is not None and ytd is not None \
                         and amount >= 0 and ytd >= 0 and not (withdrawn and pid in withdrawn):

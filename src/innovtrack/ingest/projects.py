@@ -212,10 +212,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
         if not total_text:
             problem("total_investment", number, "required value missing")
         else:
-            if total_text.isdigit() and total_text.isascii():
-                total = int(total_text) * total_scale
-            else:
-                total = fast_to_yuan(total_text, total_scale)
+            total = fast_to_yuan(total_text, total_scale)  # None beyond the bound, too
             if total is None:  # anything but plain digits: the exact reading, with Decimal
                 try:
                     total, rounded = values.amount(row[total_pos], total_unit)
@@ -230,10 +227,7 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
             raw = texts[pos]
             if not raw or raw in empty_marks:  # — or / for a year without a plan
                 continue
-            if raw.isdigit() and raw.isascii():  # whole units, as in nearly every list
-                amount = int(raw) * scale
-            else:
-                amount = fast_to_yuan(raw, scale)
+            amount = fast_to_yuan(raw, scale)  # None beyond the bound, too
             if amount is None:
                 try:
                     amount, rounded = values.amount(row[pos], unit)

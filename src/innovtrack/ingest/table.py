@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,7 +26,8 @@ from .headers import ColumnMap, FieldSpec, map_header, split_unit
 
 _SAMPLE = 64 * 1024
 _HEADER_SEARCH_ROWS = 30
-_TOTAL_WORDS = {"合计", "总计", "小计", "总合计", "合计数", "total", "sum"}
+_TOTAL_WORDS = {"合计", "总计", "小计", "总合计", "合计数", "共计", "total", "grandtotal",
+                "subtotal"}
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
 
 
@@ -49,6 +51,108 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+_CHUNK = 1 << 20
+# Bytes no text file holds (NUL and the C0 controls but tab, LF, FF and CR, with ESC kept out
+# of the count: some office exports carry a stray escape). A sample with more than 1 % of them
+# is not a CSV file but binary (random bytes, a PDF, an image, a zip renamed .csv).
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    odd = len(sample) - len(sample.translate(None, _BINARY_BYTES))
+    return odd * 100 > len(sample)
+
+
+def _first_bad_byte(path: Path, encoding: str) -> tuple[int | None, bool]:
+    """(offset of the first byte the encoding cannot decode or None, whether any non-ASCII
+    byte came before it): the whole file, read in chunks, so memory stays bounded."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    non_ascii = False
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            pending = len(decoder.getstate()[0]) if hasattr(decoder, "getstate") else 0
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                bad = offset - pending + exc.start
+                return bad, non_ascii or not (chunk[:max(0, exc.start - pending)].isascii())
+            if not chunk:
+                return None, non_ascii
+            non_ascii = non_ascii or not chunk.isascii()
+            offset += len(chunk)
+
+
+def _first_utf8_line(path: Path) -> int | None:
+    """The offset of the first line that is non-ASCII and valid UTF-8: in a GB18030 file,
+    a row pasted from a UTF-8 one (read as GB18030 it would be mojibake)."""
+    offset = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if not line.isascii():
+                try:
+                    line.decode("utf-8")
+                    return offset
+                except UnicodeDecodeError:
+                    pass
+            offset += len(line)
+    return None
+
+
+def _row_at(path: Path, offset: int, encoding: str, delimiter: str) -> int:
+    """The row a person sees for the byte at `offset`: the CSV records before its line, + 1
+    (a quoted cell may hold line breaks, so lines are not rows)."""
+    with open(path, "rb") as fh:
+        head = fh.read(offset)
+    head = head[:head.rfind(b"\n") + 1]
+    text = head.decode(encoding, errors="replace")
+    return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) + 1
+
+
+def file_encoding(path: Path, display: str, declared: str | None = None) -> str:
+    """The file's one encoding, checked over every byte (SPEC §4: UTF-8 with or without BOM,
+    GB18030/GBK, UTF-16 with BOM). The first non-ASCII text decides between UTF-8 and
+    GB18030; a later row in the other encoding is an error at that row, never mojibake."""
+    with open(path, "rb") as fh:
+        sample = fh.read(_SAMPLE)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not declared:
+        return "utf-16"
+    if _looks_binary(sample):
+        raise Rejected([Problem(display, None, None,
+                                "not a CSV or XLSX file (binary content), whatever its name says")])
+
+    def reject(offset: int, encoding: str, why: str) -> Rejected:
+        delim = _delimiter(sample.decode(encoding, errors="replace"))
+        row = _row_at(path, offset, encoding, delim)
+        return Rejected([Problem(display, row, None, why)])
+
+    if declared:
+        bad, _ = _first_bad_byte(path, declared)
+        if bad is not None:
+            raise reject(bad, declared, f"cannot be read as {declared} (bytes that are not "
+                                        f"{declared}); name the file's encoding with --encoding")
+        return declared
+    bom = sample.startswith(codecs.BOM_UTF8)
+    bad, non_ascii = _first_bad_byte(path, "utf-8")
+    if bad is None:
+        return "utf-8-sig" if bom else "utf-8"
+    if bom or non_ascii:
+        raise reject(bad, "utf-8", "not UTF-8 like the rows above it (a row in GBK or "
+                                   "another encoding?): save the file in one encoding")
+    utf8_line = _first_utf8_line(path)
+    if utf8_line is not None:
+        raise reject(utf8_line, "utf-8", "UTF-8 text in a file whose rows above are GBK/"
+                                         "GB18030: save the file in one encoding")
+    bad, _ = _first_bad_byte(path, "gb18030")
+    if bad is not None:
+        raise reject(bad, "gb18030", "cannot be read as GB18030 or UTF-8: name the file's "
+                                     "encoding with --encoding")
+    return "gb18030"
 
 
 def _delimiter(text: str) -> str:
@@ -77,15 +181,23 @@ _TOTAL_HINT = re.compile("[计tTsS]").search
 _TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
 
 
-def is_total_row(cells: list) -> bool:
-    """A 合计 / 总计 row: one of its first cells says so (spaces inside are common: 合  计)."""
-    for cell in cells[:4]:
-        if isinstance(cell, str) and cell:
-            key = _norm_cell(cell)
-            # 合计（200项）: the count in brackets
-            if key in _TOTAL_WORDS or _TRAILING_BRACKET.sub("", key) in _TOTAL_WORDS:
-                return True
-    return False
+def is_total_label(cell: object) -> bool:
+    """合计, 合  计, 合计：, 合计（200项）, 总计, 小计, Total (spaces inside are common)."""
+    if not isinstance(cell, str) or not cell:
+        return False
+    key = _norm_cell(cell)
+    return key in _TOTAL_WORDS or _TRAILING_BRACKET.sub("", key) in _TOTAL_WORDS
+
+
+def is_total_row(cells: list, code_pos: int | None = 0, last: int = 3) -> bool:
+    """A 合计 / 总计 row, recognised by its shape: no project code (the code cell is empty or
+    holds the label itself), and a total label where a row names itself: in the code or name
+    column or a column before them (序号). A project whose 项目单位 is `Total`, or whose name is
+    `SUM` beside its code, is a project."""
+    code = cells[code_pos] if code_pos is not None and code_pos < len(cells) else None
+    if code not in (None, "") and not is_total_label(code):
+        return False
+    return any(is_total_label(cell) for cell in cells[:last + 1])
 
 
 # A section heading as government sheets number them: 一、 （一） (1) 1、 第一部分.
@@ -147,10 +259,55 @@ class Table:
         (一、创新攻坚项目 with its subtotals) are left out, the headings with a notice."""
         assert self._rows is not None, "rows() can be read once"
         rows, self._rows = self._rows, None
-        yield from self._data_rows(rows)
+        data = self._data_rows(rows)
+        yield from self._agreeing(data) if self.columns.duplicates else data
         if self.skipped_heading_rows:
             self.notices.append(f"{self.display}: section heading row(s) left out: row "
                                 + ", ".join(map(str, self.skipped_heading_rows)))
+
+    def _agreeing(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+        """Rows of a file with two columns for one field (two 项目编号): where the first is
+        empty the second gives the value; where both are filled they must agree (amounts in
+        their own units), else an error naming both columns, raised once all rows are read."""
+        from . import values
+
+        cols = self.columns
+        pairs = []
+        for key, pos, shown, unit in cols.duplicates:
+            first = cols.plans[int(key[5:])] if key.startswith("plan_") else cols.index[key]
+            first_unit = (cols.plan_units[int(key[5:])] if key.startswith("plan_")
+                          else cols.units.get(key))
+            pairs.append((first, cols.names[key], first_unit, pos, shown, unit))
+
+        def same(a, b, unit_a, unit_b) -> bool:
+            if values.text(a) == values.text(b):
+                return True
+            if unit_a and unit_b:
+                try:
+                    return values.amount(a, unit_a)[0] == values.amount(b, unit_b)[0]
+                except values.CellError:
+                    return False
+            return False
+
+        problems: list[Problem] = []
+        for number, cells in rows:
+            for first, first_name, unit_a, pos, shown, unit_b in pairs:
+                other = cells[pos] if pos < len(cells) else None
+                if values.text(other) == "":
+                    continue
+                mine = cells[first] if first < len(cells) else None
+                if values.text(mine) == "":
+                    cells = list(cells)
+                    cells.extend([None] * (first + 1 - len(cells)))
+                    cells[first] = other
+                elif not same(mine, other, unit_a, unit_b):
+                    problems.append(Problem(
+                        self.display, number, first_name,
+                        f"{values.text(mine)!r} here, but {values.text(other)!r} in the other "
+                        f"column {shown!r}: two columns for one field disagree"))
+            yield number, cells
+        if problems:
+            raise Rejected(problems)
 
     def _data_rows(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
         join, hint, normalized = "".join, _TOTAL_HINT, unicodedata.is_normalized
@@ -159,6 +316,7 @@ class Table:
         index = self.columns.index
         code_pos = index.get("code", 0)
         last = max(code_pos, index.get("name", code_pos))
+        own_code = index.get("code")  # None: a monthly file that names projects only
         heading = is_heading_row
         for number, cells in rows:
             try:
@@ -177,7 +335,7 @@ class Table:
             # "not blank, and no total row" for nearly every row of a million-row report;
             # other rows take the full check.
             try:
-                head = join(cells[:4])
+                head = join(cells[:last + 1])
                 if head.strip() and (head.isascii() or normalized("NFKC", head)) \
                         and hint(head) is None:
                     yield number, cells
@@ -186,7 +344,7 @@ class Table:
                 pass
             if is_blank(cells):
                 continue
-            if is_total_row(cells):
+            if is_total_row(cells, own_code, last):
                 self.skipped_total_rows.append(number)
                 continue
             yield number, cells
@@ -210,9 +368,87 @@ def _csv_rows(path: Path, display: str, encoding: str) -> Iterator[tuple[int, li
             raise Rejected([Problem(display, number + 1, None, f"malformed CSV: {exc}")]) from None
 
 
+# SPEC §7.10: a workbook is looked at before the reader gets it, so that no sheet can make it
+# allocate past the memory bound (a 6 KB sheet claiming XFD1048576 makes calamine abort the
+# process; a 17 MB zip inflating to 600 MB takes 2 GB).
+MAX_INFLATED = 200 * 1024 * 1024  # bytes of sheet XML and shared strings, inflated
+MAX_ROWS = 1_048_576  # an xlsx sheet's own limit
+MAX_COLUMNS = 16_384
+MAX_CELLS = 20_000_000  # rows × columns of the used range: the reader holds it densely
+_CELL_REF = re.compile(rb'<(?:c|dimension)\b[^>]*?\br(?:ef)?="(?:[A-Z]{1,3}\d{1,7}:)?'
+                       rb'([A-Z]{1,3})(\d{1,7})"')
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(path: Path, display: str) -> None:
+    """Refuse, before it is opened for reading, a file that is no XLSX workbook or whose sheets
+    would inflate past MAX_INFLATED or span more than MAX_ROWS, MAX_COLUMNS or MAX_CELLS.
+    The sheets are inflated here in chunks (counting what they really inflate to, whatever
+    the zip's directory claims), reading the used range off every cell reference."""
+    import zipfile
+
+    def reject(message: str) -> Rejected:
+        return Rejected([Problem(display, None, None, message)])
+
+    try:
+        book = zipfile.ZipFile(path)
+    except Exception as exc:  # BadZipFile, NotImplementedError (a zip version), struct.error …
+        raise reject(f"not an XLSX workbook (a damaged or unreadable zip: {exc})") from None
+    with book:
+        names = set(book.namelist())
+        if "xl/workbook.xml" not in names:
+            raise reject("a zip archive but not an XLSX workbook (no xl/workbook.xml); "
+                         "save it from Excel as .xlsx, or as CSV")
+        parts = [i for i in book.infolist()
+                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+                 or i.filename == "xl/sharedStrings.xml"]
+        if sum(i.file_size for i in parts) > MAX_INFLATED:
+            raise reject(f"the workbook's sheets would inflate to "
+                         f"{sum(i.file_size for i in parts) / 2**20:,.0f} MB, more than "
+                         f"{MAX_INFLATED // 2**20} MB (SPEC §7.10)")
+        inflated = 0
+        for info in parts:
+            rows = cols = 0
+            tail = b""
+            try:
+                with book.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        inflated += len(chunk)
+                        if inflated > MAX_INFLATED:
+                            raise reject(f"the workbook's sheets inflate to more than "
+                                         f"{MAX_INFLATED // 2**20} MB (SPEC §7.10)")
+                        if info.filename == "xl/sharedStrings.xml":
+                            continue
+                        data = tail + chunk
+                        for letters, digits in _CELL_REF.findall(data):
+                            rows = max(rows, int(digits))
+                            cols = max(cols, _column_number(letters))
+                        tail = data[-64:]
+            except Rejected:
+                raise
+            except Exception as exc:  # BadZipFile, zlib.error, EOFError, a bad CRC, …
+                raise reject(f"not a readable XLSX workbook ({info.filename}: {exc})") from None
+            sheet = info.filename.rsplit("/", 1)[-1]
+            if rows > MAX_ROWS or cols > MAX_COLUMNS:
+                raise reject(f"{sheet} claims {rows:,} rows and {cols:,} columns, more than an "
+                             f"xlsx sheet holds ({MAX_ROWS:,} × {MAX_COLUMNS:,})")
+            if rows * cols > MAX_CELLS:
+                raise reject(f"{sheet} spans {rows:,} rows × {cols:,} columns "
+                             f"({rows * cols:,} cells), more than {MAX_CELLS:,}: "
+                             "save only the table itself, or as CSV")
+
+
 def _workbook(path: Path, display: str):
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path, display)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -230,10 +466,30 @@ def _sheet_name(book, display: str, sheet: str) -> str:
                             f"no sheet {sheet!r}; the workbook has {', '.join(names)}")])
 
 
-def _sheet_rows(book, name: str) -> Iterator[tuple[int, list]]:
+def _sheet_rows(book, name: str, display: str = "") -> Iterator[tuple[int, list]]:
+    """The sheet's rows; a sheet the reader cannot parse (damaged XML) is a Rejected file."""
+    try:
+        data = book.get_sheet_by_name(name)
+    except Exception as exc:  # calamine's own error types: XmlError, CalamineError, …
+        raise Rejected([Problem(display, None, None, f"sheet {name!r} cannot be read: "
+                                f"{type(exc).__name__}: {exc}")]) from None
+    return _guarded(_sheet_data_rows(data), display, name)
+
+
+def _guarded(rows: Iterator[tuple[int, list]], display: str, name: str
+             ) -> Iterator[tuple[int, list]]:
+    number = 0
+    try:
+        for number, cells in rows:  # noqa: B007
+            yield number, cells
+    except (ValueError, TypeError, OverflowError, RuntimeError) as exc:
+        raise Rejected([Problem(display, number + 1, None, f"sheet {name!r} cannot be read "
+                                f"there: {type(exc).__name__}: {exc}")]) from None
+
+
+def _sheet_data_rows(data) -> Iterator[tuple[int, list]]:
     # iter_rows starts at row 1 even when the used range starts lower, so the numbers are the
     # ones the spreadsheet shows.
-    data = book.get_sheet_by_name(name)
     try:
         merged = data.merged_cell_ranges or []
     except Exception:  # a format without merge information
@@ -389,19 +645,31 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
     if path.is_dir():
         raise Rejected([Problem(display, None, None, "is a directory, not a file")])
     suffix = path.suffix.lower()
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise Rejected([Problem(display, None, None, f"cannot be read: {exc.strerror}")]) \
+            from None
+    if magic.startswith(_OLE_MAGIC):
+        raise Rejected([Problem(display, None, None,
+                                "an Excel 97-2003 (.xls) or other Office binary file, not CSV "
+                                "or XLSX: save it from Excel as .xlsx or as CSV")])
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and not magic.startswith(b"PK\x03\x04"):
+        raise Rejected([Problem(display, None, None,
+                                f"not an XLSX workbook, whatever its name ({path.name}) says: "
+                                "the file does not begin like one")])
     names = ", ".join(fields[f].label for f in fields if f in required)
     notices: list[str] = []
     found = None
     chosen_sheet = None
     enc = None
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods") or magic.startswith(b"PK\x03\x04"):
+    if magic.startswith(b"PK\x03\x04"):
         book = _workbook(path, display)
         candidates = [_sheet_name(book, display, sheet)] if sheet is not None \
             else book.sheet_names
         for name in candidates:
-            rows = _sheet_rows(book, name)
+            rows = _sheet_rows(book, name, display)
             preamble = []
             found = _find_header(rows, fields, default_unit, preamble)
             if found is not None:
@@ -425,9 +693,9 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
             except LookupError:
                 raise Rejected([Problem(display, None, "--encoding",
                                         f"unknown encoding {encoding!r}")]) from None
+            enc = file_encoding(path, display, enc)
         else:
-            with open(path, "rb") as fh:
-                enc = detect_encoding(fh.read(_SAMPLE))
+            enc = file_encoding(path, display)
         rows = _csv_rows(path, display, enc)
         preamble = []
         found = _find_header(rows, fields, default_unit, preamble)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from .. import programme
 from ..money import fmt, to_unit
+from .safe import cell, csv_cell, visible
+from .safe import markdown as md_text
 
 MONEY_KEYS = {"total_investment", "amount", "ytd", "plan", "target", "actual_ytd",
               "actual_period", "cumulative", "difference", "old_amount"}
@@ -70,18 +74,73 @@ def json_value(key: str, value):
 
 
 def to_json(rows: list[dict]) -> str:
-    data = [{k: json_value(k, v) for k, v in row.items()} for row in rows]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(rows))
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """The listing's JSON (indented, as json.dumps(rows, indent=2) writes it) one row at a
+    time, so a million entries never sit in memory at once."""
+    first = True
+    for row in rows:
+        yield ("[\n" if first else ",\n") + _json_row(row)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+_KEY_TEXT: dict[str, str] = {}
+_encode_text = json.encoder.encode_basestring  # the C encoder, ensure_ascii=False
+
+
+def _json_row(row: dict) -> str:
+    """One row as json.dumps([row], indent=2) writes it inside the list, with the C string
+    encoder: json.dumps with indent runs the pure-Python encoder, which would spend a minute
+    on a million entries. Nested values take json.dumps itself."""
+    parts = []
+    for k, v in row.items():
+        key = _KEY_TEXT.get(k)
+        if key is None:
+            key = _KEY_TEXT.setdefault(k, f"    {_encode_text(k)}: ")
+        v = json_value(k, v)
+        if v is None:
+            text = "null"
+        elif v is True or v is False:
+            text = "true" if v else "false"
+        elif isinstance(v, str):
+            text = _encode_text(v)
+        elif isinstance(v, int):
+            text = int.__repr__(v)
+        elif isinstance(v, float) and v == v and v not in (float("inf"), float("-inf")):
+            text = float.__repr__(v)
+        else:
+            text = json.dumps(v, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        parts.append(key + text)
+    return "  {\n" + ",\n".join(parts) + "\n  }" if parts else "  {}"
 
 
 def to_csv(rows: list[dict], keys: list[str] | None = None) -> str:
     keys = keys or list(dict.fromkeys(k for row in rows for k in row))
+    return "".join(csv_chunks(rows, keys))
+
+
+def csv_chunks(rows: Iterable[dict], keys: list[str] | None = None) -> Iterator[str]:
+    """CSV one row at a time; without `keys`, the first row's keys name the columns (every
+    row of a streamed listing has the same keys)."""
+    rows = iter(rows)
+    first = None
+    if keys is None:
+        first = next(rows, None)
+        keys = list(first) if first is not None else []
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else json_value(k, row.get(k)) for k in keys])
-    return buf.getvalue()
+    for row in chain([first] if first is not None else [], rows):
+        writer.writerow(["" if row.get(k) is None else csv_cell(json_value(k, row.get(k)))
+                         for k in keys])
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def cell_text(col: Column, row: dict, unit: str) -> str:
@@ -92,10 +151,8 @@ def cell_text(col: Column, row: dict, unit: str) -> str:
 
 
 def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str | None) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"## {title}", ""] if title else []
+    esc = md_text
+    lines = [f"## {esc(title)}", ""] if title else []
     heads = [c.header + (f"（{unit}）" if c.kind == "money" else "") for c in columns]
     lines.append("| " + " | ".join(heads) + " |")
     lines.append("|" + "|".join("---:" if c.kind == "money" else "---" for c in columns) + "|")
@@ -108,19 +165,22 @@ def to_markdown(rows: list[dict], columns: list[Column], unit: str, title: str |
 class Listing:
     """What a listing command hands its renderer."""
 
-    rows: list[dict]
+    rows: Iterable[dict]  # a list, except for the formats that stream (JSON, CSV)
     columns: list[Column]
     unit: str = "亿元"
     title: str | None = None
     csv_keys: list[str] | None = None
 
 
-def listing_json(listing: Listing) -> str:
-    return to_json(listing.rows)
+def listing_json(listing: Listing) -> Iterator[str]:
+    return json_chunks(listing.rows)
 
 
-def listing_csv(listing: Listing) -> str:
-    return to_csv(listing.rows, listing.csv_keys)
+def listing_csv(listing: Listing) -> Iterator[str]:
+    rows, keys = listing.rows, listing.csv_keys
+    if keys is None and isinstance(rows, list):
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+    return csv_chunks(rows, keys)
 
 
 def listing_markdown(listing: Listing) -> str:
@@ -139,7 +199,7 @@ def table_columns(listing: Listing):
 
     unit = listing.unit
     return [TermColumn(c.header + (f"\n（{unit}）" if c.kind == "money" else ""),
-                       [cell_text(c, row, unit) for row in listing.rows],
+                       [cell(cell_text(c, row, unit)) for row in listing.rows],
                        wrap=not (c.kind in _WHOLE_KINDS or c.key in _WHOLE_KEYS
                                  or is_money(c.key)),
                        drop=c.drop, right=c.kind == "money")
@@ -154,7 +214,9 @@ def print_listing(listing: Listing, output: str | None, wide: bool = False) -> N
         print_all(scr, [table, *([left_out_line(left_out)] if left_out else [])])
 
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from .output import output_file
+
+        with output_file(output) as fh:
             draw(screen(fh=fh))
     else:
         draw(screen(wide=wide))
@@ -173,8 +235,8 @@ _FINDING_KEYS = ["check", "scope", "expected", "actual", "unit", "message"]
 FINDINGS = {
     "json": lambda findings: to_json(findings_rows(findings)),
     "csv": lambda findings: to_csv(findings_rows(findings), _FINDING_KEYS),
-    "markdown": lambda findings: "".join(f"- {f.message}\n" for f in findings),
-    "table": lambda findings: "".join(f"{f.message}\n" for f in findings),
+    "markdown": lambda findings: "".join(f"- {md_text(f.message)}\n" for f in findings),
+    "table": lambda findings: "".join(f"{visible(f.message)}\n" for f in findings),
 }
 
 
@@ -188,13 +250,22 @@ def emit_findings(findings, fmt_name: str, output: str | None = None) -> None:
         deliver(renderer, text, output)
 
 
-def emit(rows: list[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
-         output: str | None = None, title: str | None = None,
+def emit(rows: Iterable[dict], columns: list[Column], *, fmt_name: str, unit: str = "亿元",
+         output: str | None = None, title: str | Callable[[int], str] | None = None,
          csv_keys: list[str] | None = None, wide: bool = False) -> None:
-    """Write a listing to stdout (or --output) in the asked format (render/registry.py)."""
-    from .registry import LISTING_FORMATS, choose, deliver
+    """Write a listing to stdout (or --output) in the asked format (render/registry.py).
+    JSON and CSV stream `rows` (a list or an iterator); a table or Markdown needs them all,
+    and a title may then be made from their count."""
+    from .registry import LISTING_FORMATS, choose, deliver, deliver_chunks
 
     renderer = choose(LISTING_FORMATS, fmt_name, output)
+    if renderer.writes == "chunks":
+        deliver_chunks(renderer, renderer.load()(Listing(rows, columns, unit, None, csv_keys)),
+                       output)
+        return
+    rows = list(rows)
+    if callable(title):
+        title = title(len(rows))
     listing = Listing(rows, columns, unit, title, csv_keys)
     if renderer.writes == "console":
         renderer.load()(listing, output, wide=wide)

@@ -119,5 +119,8 @@ def narrative(report: Report) -> str:
 
 
 def narrative_text(report: Report) -> str:
-    """`--format text`: the paragraph alone, ready to paste into the report."""
-    return narrative(report) + "\n"
+    """`--format text`: the paragraph alone, ready to paste into the report (control
+    characters in a name written out)."""
+    from .safe import visible
+
+    return visible(narrative(report)) + "\n"

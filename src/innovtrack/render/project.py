@@ -9,6 +9,7 @@ from ..clock import shown
 from ..money import fmt, to_unit
 from .listing import is_money, json_value
 from .output import print_rich, write_text
+from .safe import cell
 
 # How the change history and import summaries name a project's fields.
 FIELD_LABELS = {
@@ -157,17 +158,17 @@ def _project_table(project: dict, unit: str, output: str | None, renderer) -> No
         ("状态", "在列" if p["state"] == "active"
          else f"已退出（{p['withdrawn_month']}，{p['withdrawn_reason'] or ''}）"),
     ):
-        info.add_row(label, str(value))
+        info.add_row(label, cell(value))
     for label, key in (("替代项目", "replaces"), ("由此项目替代", "replaced_by")):
         if p.get(key):
-            info.add_row(label, p[key])
+            info.add_row(label, cell(p[key]))
     parts: list = [info]
     if p["timeline"]:
-        parts.append("进度节点：" + " → ".join(
+        parts.append(cell("进度节点：" + " → ".join(
             f"{t['month']} {programme.STATUSES.get(t['status'], t['status'])}"
-            for t in p["timeline"]))
+            for t in p["timeline"])))
     if p.get("started") or p.get("completed"):
-        parts.append(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}")
+        parts.append(cell(f"开复工：{p.get('started') or '—'}；建成投产：{p.get('completed') or '—'}"))
     if p.get("procedures"):
         parts.append(procedures_line(p["procedures"]))
     if p["entries"]:
@@ -176,10 +177,10 @@ def _project_table(project: dict, unit: str, output: str | None, renderer) -> No
                      "填报人", "更正原因"):
             t.add_column(head, justify="right" if "（" in head else "left")
         for e in p["entries"]:
-            t.add_row(e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
-                      programme.STATUSES.get(e["status"], "") if e["status"] else "",
-                      e["problem"] or "", e["reported_by"] or "",
-                      (e["reason"] or "") if e.get("supersedes") else "")
+            t.add_row(*map(cell, (e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
+                                  programme.STATUSES.get(e["status"], "") if e["status"] else "",
+                                  e["problem"] or "", e["reported_by"] or "",
+                                  (e["reason"] or "") if e.get("supersedes") else "")))
         parts.append(t)
     if p.get("corrections"):
         t = Table(title="更正记录", header_style="bold")
@@ -187,28 +188,29 @@ def _project_table(project: dict, unit: str, output: str | None, renderer) -> No
                      "更正原因"):
             t.add_column(head, justify="right" if "（" in head else "left")
         for c in p["corrections"]:
-            t.add_row(c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
-                      f"{c['old_reported_by'] or ''} {shown(c['old_recorded_at'], seconds=False)}",
-                      shown(c["recorded_at"], seconds=False), c["reported_by"] or "",
-                      c["reason"] or "")
+            t.add_row(*map(cell, (c["month"], fmt(c["old_amount"], unit), fmt(c["amount"], unit),
+                                  f"{c['old_reported_by'] or ''} "
+                                  f"{shown(c['old_recorded_at'], seconds=False)}",
+                                  shown(c["recorded_at"], seconds=False), c["reported_by"] or "",
+                                  c["reason"] or "")))
         parts.append(t)
     if p.get("problems"):
         t = Table(title="问题台账", header_style="bold")
         for head in ("编号", "提出月份", "问题", "责任单位", "解决时限", "状态", "解决情况"):
             t.add_column(head)
         for q in p["problems"]:
-            t.add_row(str(q["id"]), q["raised_month"], q["text"], q["unit"] or "",
-                      q["due_month"], "未销号" if q["state"] == "open"
-                      else f"已销号（{q['resolved_month']}）", q["resolution"] or "")
+            t.add_row(*map(cell, (str(q["id"]), q["raised_month"], q["text"], q["unit"] or "",
+                                  q["due_month"], "未销号" if q["state"] == "open"
+                                  else f"已销号（{q['resolved_month']}）", q["resolution"] or "")))
         parts.append(t)
     if p["history"]:
         t = Table(title="变更记录", header_style="bold")
         for head in ("时间", "字段", "原值", "新值"):
             t.add_column(head)
         for h in p["history"]:
-            t.add_row(shown(h["changed_at"]), field_label(h["field"]),
-                      history_value(h["field"], h["old_value"]),
-                      history_value(h["field"], h["new_value"]))
+            t.add_row(*map(cell, (shown(h["changed_at"]), field_label(h["field"]),
+                                  history_value(h["field"], h["old_value"]),
+                                  history_value(h["field"], h["new_value"]))))
         parts.append(t)
     print_rich(Group(*parts), output)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Renderer:
     """target: "module:function" under innovtrack.render. writes: "text" (the function returns
-    the text; stdout or --output), "file" (it writes --output itself, which is required),
-    "console" (it prints, fitting the terminal)."""
+    the text; stdout or --output), "chunks" (it returns the text piece by piece, streamed),
+    "file" (it writes --output itself, which is required), "console" (it prints, fitting the
+    terminal)."""
 
     name: str
     target: str
@@ -51,13 +52,13 @@ SUPERVISION_FORMATS = _table(
     Renderer("csv", "supervision:supervision_csv", (".csv",), bom=True),
     Renderer("markdown", "supervision:supervision_markdown", (".md", ".markdown")),
     Renderer("xlsx", "supervision:write_supervision_xlsx", (".xlsx",), writes="file"),
-    Renderer("text", "supervision:supervision_text", (".txt",)),
+    Renderer("text", "supervision:supervision_plain", (".txt",)),
 )
 
 LISTING_FORMATS = _table(
     Renderer("table", "listing:print_listing", (".txt",), writes="console"),
-    Renderer("json", "listing:listing_json", (".json",)),
-    Renderer("csv", "listing:listing_csv", (".csv",), bom=True),
+    Renderer("json", "listing:listing_json", (".json",), writes="chunks"),
+    Renderer("csv", "listing:listing_csv", (".csv",), writes="chunks", bom=True),
     Renderer("markdown", "listing:listing_markdown", (".md", ".markdown")),
 )
 
@@ -91,3 +92,13 @@ def deliver(renderer: Renderer, text: str, output: str | None) -> None:
     from .output import write_text
 
     write_text("\ufeff" + text if output and renderer.bom else text, output)
+
+
+def deliver_chunks(renderer: Renderer, chunks, output: str | None) -> None:
+    """Streamed text to stdout or, renamed into place, --output (a BOM format's file starts
+    with one)."""
+    from itertools import chain
+
+    from .output import write_chunks
+
+    write_chunks(chain(["\ufeff"], chunks) if output and renderer.bom else chunks, output)

@@ -25,7 +25,10 @@ def emit_report(report: Report, fmt_name: str, output: str | None, *, wide: bool
     render = renderer.load()
     with gc_paused():
         if renderer.writes == "file":
-            render(report, output)
+            from .output import atomic_path
+
+            with atomic_path(output) as path:  # renamed into place once whole
+                render(report, path)
         elif renderer.writes == "console":
             render(report, output, wide=wide)
         else:

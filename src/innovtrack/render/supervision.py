@@ -21,6 +21,7 @@ from ..rollup import (
     unit_names,
 )
 from .labels import REASON_CN, month_cn, warning
+from .safe import cell
 from .sections import Col, Table, text_rows
 
 
@@ -171,12 +172,13 @@ def supervision_csv(report: Report) -> str:
     as_of = report.spec.as_of
     for u in supervision_list(report):
         for k, i in enumerate(u.overdue, 1):
-            w.writerow([u.unit, "overdue_problem", k, i.id, i.code, i.name, i.problem, i.month,
-                        i.due_month, age_months(i.due_month, as_of), i.region, "", "", ""])
-        for k, x in enumerate(u.lagging, 1):
-            w.writerow([u.unit, "lagging", k, "", x.facts.code, x.facts.name, "", "", "", "",
-                        x.facts.region, _cell(x.completion_pct), x.warning or "",
-                        ";".join(x.reasons)])
+            w.writerow([_cell(v) for v in (
+                u.unit, "overdue_problem", k, i.id, i.code, i.name, i.problem, i.month,
+                i.due_month, age_months(i.due_month, as_of), i.region, "", "", "")])
+        for k, x in enumerate(u.lagging, 1):  # _cell: no text is read as a formula
+            w.writerow([_cell(v) for v in (
+                u.unit, "lagging", k, "", x.facts.code, x.facts.name, "", "", "", "",
+                x.facts.region, x.completion_pct, x.warning or "", ";".join(x.reasons))])
     return buf.getvalue()
 
 
@@ -191,20 +193,28 @@ def supervision_text(report: Report) -> str:
     return head + body + "。\n"
 
 
+def supervision_plain(report: Report) -> str:
+    """--format text: the sentence, control characters in a unit's name written out."""
+    from .safe import visible
+
+    return visible(supervision_text(report))
+
+
 def supervision_markdown(report: Report) -> str:
+    from .safe import markdown as md_text
     from .tabular import _md_table
 
-    lines = [f"# {supervision_title(report)}", ""]
+    lines = [f"# {md_text(supervision_title(report))}", ""]
     unit = report.spec.unit
     for u in supervision_list(report):
-        lines += [f"## {unit_heading(u)}", ""]
+        lines += [f"## {md_text(unit_heading(u))}", ""]
         for table in unit_tables(u, report.spec.as_of):
             if table.rows:
                 lines += _md_table([c.head for c in table.columns], text_rows(table, unit),
                                    {i for i, c in enumerate(table.columns) if c.numeric})
                 lines.append("")
     if len(lines) == 2:
-        lines.append(supervision_text(report).rstrip("\n"))
+        lines.append(md_text(supervision_text(report).rstrip("\n")))
     return "\n".join(lines) + "\n"
 
 
@@ -213,7 +223,9 @@ def print_supervision(report: Report, output: str | None, wide: bool = False) ->
     from .fit import print_all, screen
 
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from .output import output_file
+
+        with output_file(output) as fh:
             scr = screen(fh=fh)
             print_all(scr, _renderables(report, scr.width))
         return
@@ -222,14 +234,12 @@ def print_supervision(report: Report, output: str | None, wide: bool = False) ->
 
 
 def _renderables(report: Report, width: int | None) -> list:
-    from rich.text import Text
-
     from .fit import left_out_line, rich_table
     from .terminal import section_columns
 
-    parts: list = [Text(supervision_title(report), style="bold")]
+    parts: list = [cell(supervision_title(report), style="bold")]
     for u in supervision_list(report):
-        parts.append(Text(unit_heading(u), style="bold"))
+        parts.append(cell(unit_heading(u), style="bold"))  # a unit's name shown literally
         for table in unit_tables(u, report.spec.as_of):
             if not table.rows:
                 continue
@@ -238,7 +248,7 @@ def _renderables(report: Report, width: int | None) -> list:
             parts.append(rich)
             if left_out:
                 parts.append(left_out_line(left_out))
-    parts.append(Text(supervision_text(report).rstrip("\n")))
+    parts.append(cell(supervision_text(report).rstrip("\n")))
     return parts
 
 
@@ -252,7 +262,9 @@ def _sheet_name(unit: str, used: set[str]) -> str:
     """An Excel sheet name for a unit: at most 31 characters, none of []:*?/\\, unique."""
     import re
 
-    base = re.sub(r"[\[\]:*?/\\']", "", unit)[:28] or "单位"
+    from .safe import visible  # a control character is no part of a sheet's name
+
+    base = re.sub(r"[\[\]:*?/\\']", "", visible(unit))[:28] or "单位"
     name, n = base, 1
     while name in used:
         n += 1
@@ -265,9 +277,10 @@ def write_supervision_xlsx(report: Report, path: str) -> None:
     """One print-ready sheet per unit, to be sent as its 督办单."""
     import xlsxwriter
 
-    from .xlsx import _text
+    from .xlsx import SAFE_OPTIONS, _cut, _text, cut_notice
 
-    wb = xlsxwriter.Workbook(path)
+    _cut[0] = 0
+    wb = xlsxwriter.Workbook(path, SAFE_OPTIONS)
     base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
     cell = base | {"border": 1, "text_wrap": True}
     f = {"title": wb.add_format(base | {"bold": True, "font_size": 16, "align": "center"}),
@@ -299,7 +312,7 @@ def write_supervision_xlsx(report: Report, path: str) -> None:
         for n, table in enumerate(unit_tables(u, as_of)):
             if n:
                 r += 1
-            ws.write_string(r, 0, ("一、", "二、")[n] + table.title, f["section"])
+            ws.write_string(r, 0, ("一、", "二、")[n] + table.title, f["section"])  # counts only
             r += 1
             for c, col in enumerate(table.columns):
                 ws.write_string(r, c, col.head, f["head"])
@@ -324,8 +337,9 @@ def write_supervision_xlsx(report: Report, path: str) -> None:
         ws.print_area(0, 0, r - 1, ncols - 1)
     if not units:
         ws = wb.add_worksheet("督办清单")
-        ws.write_string(0, 0, supervision_text(report).rstrip("\n"))
+        ws.write_string(0, 0, _text(supervision_text(report).rstrip("\n")))
     wb.close()
+    cut_notice()
 
 
 __all__ = ["json_sections", "unit_names"]  # unit_names: for callers

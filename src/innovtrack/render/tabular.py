@@ -16,6 +16,8 @@ from ..money import to_unit
 from ..rollup import GroupRow, ProjectLine, Report
 from .labels import cumulative_label, pace_heading, period_label, title
 from .narrative import narrative
+from .safe import csv_cell
+from .safe import markdown as md_text
 from .supervision import json_sections
 
 
@@ -174,8 +176,8 @@ def _cell(value):
     if isinstance(value, float):
         return repr(round(value, _PLACES))
     if isinstance(value, list):
-        return ";".join(value)
-    return value
+        return csv_cell(";".join(value))
+    return csv_cell(value)
 
 
 def csv_rows(report: Report) -> list[tuple[str, list[dict]]]:
@@ -214,9 +216,7 @@ def to_csv(report: Report) -> str:
 
 
 def _md_table(heads: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
+    esc = md_text
     out = ["| " + " | ".join(heads) + " |",
            "|" + "|".join("---:" if i in numeric else "---" for i in range(len(heads))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
@@ -228,15 +228,15 @@ def to_markdown(report: Report) -> str:
 
     spec = report.spec
     unit = spec.unit
-    lines = [f"# {title(report)}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
+    lines = [f"# {md_text(title(report))}", "", f"{pace_heading(report)}金额单位：{unit}。", ""]
     for note in report.notes:
-        lines.append(f"> {note}")
+        lines.append(f"> {md_text(note)}")
     if report.notes:
         lines.append("")
     for sec in sections(report):
-        lines += [f"## {sec.title}", ""]
+        lines += [f"## {md_text(sec.title)}", ""]
         if isinstance(sec, Prose):
-            lines.append(sec.text)
+            lines.append(md_text(sec.text))
         elif sec.rows:
             lines += _md_table([c.head for c in sec.columns], text_rows(sec, unit),
                                {i for i, c in enumerate(sec.columns) if c.numeric})

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from ..rollup import Report
 from .labels import WARNING_STYLE, pace_heading, title
+from .safe import cell, visible
 from .sections import Prose, Table, cell_text, sections
 
 
 def section_columns(table: Table, unit: str):
     """A section's columns as terminal columns: values as rich Text (a name holding "[red]"
     shows as typed), coloured cells styled."""
-    from rich.text import Text
-
     from .fit import Column
 
     out = []
@@ -22,7 +21,7 @@ def section_columns(table: Table, unit: str):
         for n, row in enumerate(table.rows):
             text = cell_text(col, col.shown(table.rows, n), unit)
             style = WARNING_STYLE.get(row.get("warning"), "") if col.coloured else ""
-            cells.append(Text(text, style=style))  # data shown literally, never as markup
+            cells.append(cell(text, style))  # data shown literally, never as markup
         out.append(Column(col.head, cells, wrap=col.kind == "text", drop=col.drop,
                           right=col.numeric, least=col.least))
     return out
@@ -31,17 +30,15 @@ def section_columns(table: Table, unit: str):
 def report_renderables(report: Report, width: int | None = None) -> list:
     """The title lines, then each section as a table (and a line naming any columns left out
     at this width), the narrative last."""
-    from rich.text import Text
-
     from .fit import left_out_line, paragraph, rich_table
 
     spec = report.spec
-    parts: list = [Text(title(report), style="bold"),
-                   Text(pace_heading(report) + "金额单位：" + spec.unit)]
-    parts += [Text("注：" + n, style="dim") for n in report.notes]
+    parts: list = [cell(title(report), style="bold"),
+                   cell(pace_heading(report) + "金额单位：" + spec.unit)]
+    parts += [cell("注：" + n, style="dim") for n in report.notes]
     for sec in sections(report):
         if isinstance(sec, Prose):
-            parts.append(paragraph(sec.title, sec.text))
+            parts.append(paragraph(sec.title, visible(sec.text)))
             continue
         table, left_out = rich_table(sec.title, section_columns(sec, spec.unit), width,
                                      bold_rows=sec.totals)
@@ -56,7 +53,9 @@ def print_report(report: Report, output: str | None, wide: bool = False) -> None
     from .fit import screen
 
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from .output import output_file
+
+        with output_file(output) as fh:
             _print(report, screen(fh=fh))
         return
     _print(report, screen(wide=wide))

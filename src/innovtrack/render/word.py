@@ -16,6 +16,7 @@ from .. import programme
 from ..rollup import GroupRow, Report
 from .labels import amount, pace_heading, pct, title
 from .narrative import gap_phrase
+from .safe import visible  # control characters written out (XML takes none)
 from .sections import Table, build, text_rows
 
 TITLE_FONT = "方正小标宋简体"
@@ -101,7 +102,7 @@ class _Doc:
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.line_spacing = Pt(36)
-        set_font(p.add_run(text), TITLE_FONT, 22)
+        set_font(p.add_run(visible(text)), TITLE_FONT, 22)
         self.doc.add_paragraph()
 
     def para(self, text: str, *, indent: bool = True):
@@ -114,12 +115,12 @@ class _Doc:
         p.paragraph_format.line_spacing = Pt(28)
         if indent:
             p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
-        set_font(p.add_run(text), BODY_FONT, 16)
+        set_font(p.add_run(visible(text)), BODY_FONT, 16)
         return p
 
     def heading(self, text: str, level: int) -> None:
         p = self.para("")
-        p.runs[0].text = text
+        p.runs[0].text = visible(text)
         set_font(p.runs[0], HEADING_FONT if level == 1 else SUBHEADING_FONT, 16)
 
     def page_numbers(self) -> None:
@@ -164,11 +165,11 @@ class _Doc:
         set_font(p.runs[0], HEADING_FONT, 16)
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(p.add_run(heading), TITLE_FONT, 18)
+        set_font(p.add_run(visible(heading)), TITLE_FONT, 18)
         if table.unit_line:
             p = self.doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            set_font(p.add_run(table.unit_line), BODY_FONT, 12)
+            set_font(p.add_run(visible(table.unit_line)), BODY_FONT, 12)
         # (header, alignment, wraps) per column
         columns = ([("序号", "center", False)] if table.projects else []) + [
             (c.head, "right" if c.numeric else "center" if c.kind == "warning" else "left",
@@ -198,7 +199,7 @@ class _Doc:
                 fmt.first_line_indent = Pt(0)
                 cell_p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else _ALIGN[columns[c][1]]
                 bold = r == 0 or r - 1 < table.totals
-                set_font(cell_p.add_run(value), BODY_FONT, TABLE_SIZE, bold=bold)
+                set_font(cell_p.add_run(visible(value)), BODY_FONT, TABLE_SIZE, bold=bold)
 
 
 def _ems(text: str) -> float:

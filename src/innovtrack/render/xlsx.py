@@ -22,17 +22,30 @@ from ..money import UNITS
 from ..pace import KIND_CN
 from ..rollup import Report
 from .labels import WARNING_CN, pace_heading, period_column, title
+from .safe import XLSX_CELL_LIMIT, xlsx_text
 from .sections import Prose, Table, sections
+
+# merge_range and write() would read "=…" text as a formula and "http…" as a link: data is text
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 _GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 
 
+_cut = [0]  # cells cut to the xlsx limit by the workbook being written
+
+
 def _text(value: str) -> str:
     """Text exactly as given. xlsxwriter's constant_memory mode copies a string that looks like
     rich-text XML ("<r>…</r>") into the sheet unescaped; an invisible word joiner at the end
-    keeps such a name from being read as markup."""
+    keeps such a name from being read as markup. A text longer than a cell holds is cut, and
+    the cut is counted for the notice write_xlsx prints (xlsxwriter would cut it silently)."""
+    if len(value) > XLSX_CELL_LIMIT - 1:
+        value, cut = xlsx_text(value)
+        if cut:
+            _cut[0] += 1
+            return value
     return value + "\u2060" if value.startswith("<r>") and value.endswith("</r>") else value
 
 
@@ -50,7 +63,7 @@ class _Book:
     def __init__(self, path: str, unit: str):
         import xlsxwriter
 
-        self.wb = xlsxwriter.Workbook(path, {"constant_memory": True})
+        self.wb = xlsxwriter.Workbook(path, SAFE_OPTIONS | {"constant_memory": True})
         self.unit = unit
         self.scale = UNITS[unit]
         add = self.wb.add_format
@@ -84,7 +97,7 @@ class _Book:
 
     def heading(self, ws, ncols: int, text: str, unit_line: str) -> None:
         """Title row and 单位 line, then the header goes in row 2."""
-        ws.merge_range(0, 0, 0, ncols - 1, text, self.f["title"])
+        ws.merge_range(0, 0, 0, ncols - 1, _text(text), self.f["title"])
         ws.set_row(0, 28)
         ws.merge_range(1, 0, 1, ncols - 1, unit_line, self.f["unit"])
 
@@ -198,6 +211,7 @@ def write_xlsx(report: Report, path: str) -> None:
     unit = spec.unit
     book = _Book(path, unit)
     wb = book.wb
+    _cut[0] = 0
     head = title(report)
     tables = [s for s in sections(report) if isinstance(s, Table)]
     prose = [s for s in sections(report) if isinstance(s, Prose)]
@@ -211,10 +225,10 @@ def write_xlsx(report: Report, path: str) -> None:
     r = 3
     for sec in prose:
         summary.set_row(r, max(60, 18 * (len(sec.text) // 60 + 1)))
-        summary.merge_range(r, 0, r, 9, sec.text, book.f["narrative"])
+        summary.merge_range(r, 0, r, 9, _text(sec.text), book.f["narrative"])
         r += 1
     for note in report.notes:
-        summary.merge_range(r, 0, r, 9, "注：" + note, book.f["note"])
+        summary.merge_range(r, 0, r, 9, _text("注：" + note), book.f["note"])
         r += 1
     chart_row = r + 1
 
@@ -264,6 +278,16 @@ def write_xlsx(report: Report, path: str) -> None:
     # no chart is cut in two.
     summary.set_h_pagebreaks(chart_rows[1::2])
     wb.close()
+    cut_notice()
+
+
+def cut_notice() -> None:
+    """After a workbook is written: how many cells _text cut to the xlsx limit, if any."""
+    if _cut[0]:
+        from .output import notice
+
+        notice(f"{_cut[0]} cell(s) longer than {XLSX_CELL_LIMIT:,} characters, the most an xlsx "
+               "cell holds, were cut to fit; the full text is in --format json")
 
 
 def _monthly_sheet(book: _Book, report: Report, head: str) -> tuple[str, int, int]:
