@@ -4,8 +4,8 @@ row and column.
 
 Built for million-row files: rows stream through one loop that does dict look-ups (months,
 amounts and statuses are parsed once per distinct text and cached) and integer arithmetic on
-compact per-project state (packed ints in dicts), never an object per row. For a plain monthly
-report the common row is checked inline; any other row takes every check in general(). What the ledger
+compact per-project state (packed ints in dicts), never an object per row. Every row of every
+layout takes the one set of checks in general(): a rule exists once. What the ledger
 already holds comes through a LedgerView, so this module runs no SQL; the checker yields the
 entry rows to insert while it goes, and the caller writes them only if no problem was found.
 """
@@ -17,7 +17,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Protocol
 
 from .. import programme
@@ -385,7 +384,6 @@ class ProgressChecker:
         caches: dict[int, dict] = {}
         acache = caches.setdefault(ascale, {None: None, "": None})
         ycache = caches.setdefault(yscale, {None: None, "": None})
-        aget, yget = acache.get, ycache.get
 
         in_ledger = view.has_entries
         cum, lstatus, lmonth = self.latest() if in_ledger else ({}, {}, {})
@@ -602,98 +600,11 @@ class ProgressChecker:
                    reporter, reason, old[0] if old is not None else None)
 
         count = 0
-        if not (lean and None not in (ci, mi, ai, yi, si, pi)):
-            for number, cells in rows:
-                count += 1
-                entry = general(number, cells)
-                if entry is not None:
-                    yield entry
-        else:
-            # A plain monthly report (code, month, both amounts, status, problem; nothing that
-            # makes a correction): the common row — known project and month, amounts in plain
-            # digits, year-to-date adding up, status not going backwards — is checked inline here
-            # with the same arithmetic as general(); a row that is anything else, or that fails
-            # any check, goes through general() from the start (nothing is changed before that).
-            pick = itemgetter(ci, mi, ai, yi, si, pi)
-            ids = view.ids
-            months = self._months
-            statuses = self._statuses
-            # 元 per unit of the last digit, by the number of decimals that stays exact in 元
-            amults = tuple(ascale // 10 ** n for n in range(5) if ascale % 10 ** n == 0)
-            ymults = tuple(yscale // 10 ** n for n in range(5) if yscale % 10 ** n == 0)
-            an, yn = len(amults), len(ymults)
-            stext = (None, *codes)
-            for number, cells in rows:
-                count += 1
-                try:
-                    code, mraw, araw, yraw, sraw, praw = pick(cells)
-                    pid = ids[code]
-                    ms = months[mraw]
-                    s = statuses[sraw]
-                except (IndexError, KeyError):  # a short row, or a text not met before
-                    ms = None
-                if ms is not None and ms.error is None:
-                    amount = aget(araw, _MISS)
-                    if amount is _MISS:  # plain digits with up to 4 decimals, exact in 元
-                        amount = None
-                        if araw.__class__ is str and araw.isascii():
-                            h, d, t = araw.partition(".")
-                            if h.isdigit() and (t.isdigit() or not d) and len(t) < an:
-                                amount = int(h + t) * amults[len(t)]
-                                if len(acache) < _CACHE_LIMIT:
-                                    acache[araw] = amount
-                    ytd = yget(yraw, _MISS)
-                    if ytd is _MISS:
-                        ytd = None
-                        if yraw.__class__ is str and yraw.isascii():
-                            h, d, t = yraw.partition(".")
-                            if h.isdigit() and (t.isdigit() or not d) and len(t) < yn:
-                                ytd = int(h + t) * ymults[len(t)]
-                                if len(ycache) < _CACHE_LIMIT:
-                                    ycache[yraw] = ytd
-                if ms is not None and ms.error is None and amount is not None and ytd is not None \
-                        and amount >= 0 and ytd >= 0 and not (withdrawn and pid in withdrawn):
-                    key = ms.key
-                    if last_get(pid, -1) < key and (not in_ledger or pid not in ms.existing):
-                        delta = ms.delta
-                        done = delta.get(pid, 0)
-                        if ytd == (ms.prefix.get(pid, 0) + done if in_ledger else done) + amount:
-                            good = True
-                            if s:
-                                prior = fstatus_get(pid, 0)
-                                after = None
-                                if in_ledger:
-                                    lm = lmonth_get(pid)
-                                    if lm is None or lm < ms.ordinal:
-                                        ledger_status = lstatus_get(pid, 0)
-                                    else:
-                                        if ms.before is None:
-                                            ms.before = view.status_before(ms.label)
-                                            ms.after = view.status_after(ms.label)
-                                        found = ms.before.get(pid)
-                                        ledger_status = (ordinal(found[0]) << 3
-                                                         | STATUS_INDEX[found[1]] if found else 0)
-                                        after = ms.after.get(pid)
-                                    if ledger_status >> 3 > prior >> 3:
-                                        prior = ledger_status
-                                good = not (prior and order[s] < order[prior & 7]) and not (
-                                    after is not None and order[STATUS_INDEX[after[1]]] < order[s])
-                            if good:
-                                last[pid] = key | (number or 0)
-                                if s:
-                                    fstatus[pid] = ms.skey | s
-                                delta[pid] = done + amount
-                                if problems:
-                                    continue
-                                ms.seen[pid] = 1
-                                if in_ledger and amount and lmonth_get(pid, -1) > ms.ordinal:
-                                    out.late.append((pid, ms.label, amount))
-                                yield (pid, ms.label, amount, ytd, stext[s],
-                                       text(praw) if praw else None)
-                                continue
-                entry = general(number, cells)
-                if entry is not None:
-                    yield entry
+        for number, cells in rows:
+            count += 1
+            entry = general(number, cells)
+            if entry is not None:
+                yield entry
         out.rows = count
         if not problems:
             self._summarise()
