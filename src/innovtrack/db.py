@@ -174,6 +174,13 @@ def _m2_programme(conn: Connection) -> None:
         )
 
 
+def _m3_intake(conn: Connection) -> None:
+    """SPEC §7.5/7.7: the 形象进度 sentence as written, and who signed a file (填表人, 联系电话)."""
+    _ddl(conn, ["ALTER TABLE progress_entry ADD COLUMN progress_text TEXT",
+                "ALTER TABLE import_batch ADD COLUMN filled_by TEXT",
+                "ALTER TABLE import_batch ADD COLUMN contact_phone TEXT"])
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -184,6 +191,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
+    Migration(3, "intake-text", _m3_intake),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

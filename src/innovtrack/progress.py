@@ -32,6 +32,7 @@ from .ingest.progress import (
     month_from_title,
     nearest_codes,
     ordinal,
+    period_month,
     wan,
 )
 from .ledger import current_user, find_batch, insert_many, record_batch
@@ -40,6 +41,7 @@ from .money import unit_name
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+_SENTENCES_SHOWN = 50  # distinct 形象进度 sentences the notice prints, each with its status
 _BULK_ROWS = 100_000  # estimated file rows from which a SQLite import rebuilds the indexes
 _CSV_ROW_BYTES = 40  # a monthly report row is ~35-45 bytes
 _SQLITE_VARIABLES = 999  # bound values per statement that every SQLite version takes
@@ -81,6 +83,9 @@ class SqlView:
                 self.withdrawn[pid] = wmonth
         self.max_pid = max(self.totals, default=0)
         self._codes: dict[int, str] | None = None
+        self._keys: dict[str, int] | None = None
+        self._names: dict[int, str] | None = None
+        self._regions: dict[int, str] | None = None
         self.years = frozenset(y for (y,) in conn.exec_driver_sql(
             "SELECT year FROM target UNION SELECT DISTINCT year FROM project_plan"))
         if code is not None:
@@ -100,13 +105,38 @@ class SqlView:
         return self.conn.execute(text(sql.replace("{scope}", self.scope)),
                                  {**self.params, **params})
 
-    def code(self, pid: int) -> str:
-        if self._codes is None:
-            self._codes = {v: k for k, v in self.ids.items()}
-        return self._codes[pid]
-
     def name(self, pid: int) -> str:
         return self._query("SELECT name FROM project WHERE id = :i", i=pid).scalar_one()
+
+    def key_ids(self) -> dict[str, int]:
+        if self._keys is None:
+            from .ingest.values import code_key
+
+            self._keys = {code_key(c): pid for pid, c in self.conn.exec_driver_sql(
+                "SELECT id, code FROM project")}
+        return self._keys
+
+    def names(self) -> dict[int, str]:
+        if self._names is None:
+            self._names = dict(self.conn.exec_driver_sql("SELECT id, name FROM project").all())
+        return self._names
+
+    def regions(self) -> dict[int, str]:
+        if self._regions is None:
+            self._regions = dict(self.conn.exec_driver_sql(
+                "SELECT id, region FROM project").all())
+        return self._regions
+
+    def code(self, pid: int) -> str:
+        found = self._ids_rev().get(pid)
+        if found is None:  # a project found by its folded code or name, outside the scope
+            found = self._query("SELECT code FROM project WHERE id = :i", i=pid).scalar_one()
+        return found
+
+    def _ids_rev(self) -> dict[int, str]:
+        if self._codes is None:
+            self._codes = {v: k for k, v in self.ids.items()}
+        return self._codes
 
     def all_codes(self) -> list[str]:
         return [c for (c,) in self.conn.exec_driver_sql("SELECT code FROM project")]
@@ -120,7 +150,7 @@ class SqlView:
             return {}
         return {r[0]: tuple(r[1:]) for r in self._query(
             "SELECT project_id, id, amount, ytd, status, problem, note, source, recorded_at,"
-            " reported_by FROM progress_entry WHERE superseded_by IS NULL AND month = :m{scope}",
+            " reported_by, progress_text FROM progress_entry WHERE superseded_by IS NULL AND month = :m{scope}",
             m=month)}
 
     def prefix(self, month: str) -> dict[int, int]:
@@ -315,7 +345,7 @@ def _single(ledger: Ledger, command: str, code: str, month: str, *, amount: str 
     by = by or current_user()
     try:
         with ledger.write() as conn:
-            view = SqlView(conn, code=code.strip())
+            view = SqlView(conn, code=_ledger_code(conn, code))
             checker = ProgressChecker(layout, view, this_month=this_month(), by=by,
                                       corrections=corrections)
             rows = list(checker.run([(None, cells)]))
@@ -342,6 +372,21 @@ def _single(ledger: Ledger, command: str, code: str, month: str, *, amount: str 
             raise _integrity(exc, command) from None
         raise
     return EntryResult(entry=entry, supersedes=old, warnings=warnings, derived=bool(out.derived))
+
+
+def _ledger_code(conn: Connection, code: str) -> str:
+    """The code as the ledger has it, for a code typed another way (ｃｘ－００５, cx-005, a
+    BOM in front); the cleaned text when no project has it."""
+    from sqlalchemy import text
+
+    clean = values.clean_code(code)
+    if conn.execute(text("SELECT 1 FROM project WHERE code = :c"), {"c": clean}).first():
+        return clean
+    key = values.code_key(clean)
+    for (known,) in conn.exec_driver_sql("SELECT code FROM project"):
+        if values.code_key(known) == key:
+            return known
+    return clean
 
 
 _ENTRY_SELECT = ("SELECT p.code, e.month, e.amount, e.ytd, e.status, e.problem, e.note,"
@@ -425,17 +470,30 @@ def _layout(table, month: str | None, corrections: bool) -> Layout:
     cols = table.columns
     problems = []
     fixed = None
+    # The month the file states (title, 填报月份： line, period headers) holds for every row,
+    # also when it has a 月份 column: a row naming another month is an error (SPEC §7.4).
+    stated, period = month_from_title(table.preamble), period_month(cols.names)
+    if stated and period and int(stated[5:]) != period:
+        problems.append(Problem(table.display, table.header_row, None,
+                                f"the title says {stated} but the column headers say {period}月"))
     if month:  # with a 月份 column too, every row must then be of this month
         try:
             fixed = values.month(month)
         except values.CellError as exc:
             problems.append(Problem(table.display, None, "--month", str(exc)))
-    elif "month" not in cols.index:
-        fixed = month_from_title(table.preamble)
-        if fixed is None:
+        if fixed and stated and fixed != stated:
+            problems.append(Problem(table.display, None, "--month",
+                                    f"{fixed}, but the file says it reports {stated}"))
+    else:
+        fixed = stated
+        if fixed is None and "month" not in cols.index:
             problems.append(Problem(table.display, table.header_row, "月份",
                                     "required column missing (or give the month with "
                                     "--month, or in the title: 2016年3月)"))
+    if "code" not in cols.index and "name" not in cols.index:
+        problems.append(Problem(table.display, table.header_row, "项目编号",
+                                "required column missing (项目编号, or 项目名称 to match "
+                                "projects by name)"))
     if "amount" not in cols.index and "ytd" not in cols.index:
         problems.append(Problem(table.display, table.header_row, "本月完成投资",
                                 "required column missing (本月完成投资 or 自年初累计完成投资)"))
@@ -445,7 +503,9 @@ def _layout(table, month: str | None, corrections: bool) -> Layout:
     if problems:
         raise Rejected(problems)
     return Layout(display=table.display, index=dict(cols.index), names=dict(cols.names),
-                  units=dict(cols.units), month=fixed, skip_blank=True)
+                  units=dict(cols.units), month=fixed, skip_blank=True,
+                  period=None if fixed else period,
+                  region=programme.region_in_text(table.signed.get("unit", "")))
 
 
 def _sorted_rows(rows: Iterator[tuple[int, list]], layout: Layout) -> list[tuple[int, list]]:
@@ -486,7 +546,7 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
         unit = unit_name(unit)
 
     def table_and_layout():
-        table = open_table(path, PROGRESS_FIELDS, required={"code"}, encoding=encoding,
+        table = open_table(path, PROGRESS_FIELDS, required=set(), encoding=encoding,
                            sheet=sheet, default_unit=unit)
         return table, _layout(table, month, corrections)
 
@@ -494,22 +554,43 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     result = ProgressImport(file=table.display, corrections=corrections, dry_run=dry_run,
                             notices=list(table.notices))
     digest = file_hash(path)
-    by = by or current_user()
+    # The reporting unit the file names (填报单位：…) answers for its entries (SPEC §7.6).
+    unit_by = table.signed.get("unit")
+    by = unit_by or by or current_user()
     kind = "progress-corrections" if corrections else "progress"
     rows = table.rows()
     try:
         checked = _import(ledger, path, table, layout, rows, result, digest, kind, by,
-                          corrections, dry_run, on_row)
+                          corrections, dry_run, on_row, bool(unit_by))
     except Unordered:
         table, layout = table_and_layout()
         checked = _import(ledger, path, table, layout, _sorted_rows(table.rows(), layout),
-                          result, digest, kind, by, corrections, dry_run, on_row)
+                          result, digest, kind, by, corrections, dry_run, on_row, bool(unit_by))
     if checked is not None and checked.blank:
         result.notices.append(f"{table.display}: {checked.blank} row(s) name a project but report "
                               "nothing; counted as not sent")
     if checked is not None and checked.status_words:
         result.notices.append(f"{table.display}: {checked.status_words} 形象进度 sentence(s) read "
-                              "by their keywords (前期/在建/建成投产/停缓建)")
+                              "by their keywords (前期/在建/建成投产/停缓建):")
+        shown = list(checked.sentences.items())
+        for sentence, status in shown[:_SENTENCES_SHOWN]:
+            result.notices.append(f"  '{values.shown(sentence)}' → {programme.STATUSES[status]}"
+                                  f" ({status})")
+        if len(shown) > _SENTENCES_SHOWN:
+            result.notices.append(f"  … and {len(shown) - _SENTENCES_SHOWN} more sentences")
+    if checked is not None and checked.coarse_derived:
+        result.notices.append(
+            f"{table.display}: {checked.coarse_derived} month amount(s) worked out from a "
+            f"year-to-date rounded to {wan(checked.coarse_step)} carry that rounding "
+            f"(up to ±{wan(checked.coarse_step // 2)} each)")
+    if table.footer_rows:
+        signed = table.signed
+        kept = ", ".join(f"{label} {signed[k]}" for k, label in
+                         (("filled_by", "填表人"), ("phone", "联系电话"), ("unit", "填报单位"))
+                         if k in signed)
+        result.notices.append(f"{table.display}: footer and note row(s) left out: row "
+                              + ", ".join(map(str, table.footer_rows))
+                              + (f" (kept with the import: {kept})" if kept else ""))
     if checked is not None and checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")
@@ -524,7 +605,7 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
 
 def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: ProgressImport,
             digest: str, kind: str, by: str, corrections: bool, dry_run: bool,
-            on_row) -> Checked | None:
+            on_row, by_unit: bool) -> Checked | None:
     if on_row is not None:
         rows = _counted(rows, on_row)
     bulk = not corrections and _bulk_load(ledger, path)
@@ -546,7 +627,7 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                 # as it was before this import, never the rows this transaction is writing.
                 view = SqlView(rconn)
                 checker = ProgressChecker(layout, view, this_month=this_month(), by=by,
-                                          corrections=corrections)
+                                          corrections=corrections, by_unit=by_unit)
                 out = checker.out
                 stamp = now_text()
                 batch = record_batch(conn, kind=kind, file_name=table.display, digest=digest,
@@ -574,10 +655,15 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
             result.projects = out.projects
             result.months = out.months
             result.derived = out.derived
-            conn.exec_driver_sql(
-                f"UPDATE import_batch SET rows_read = {int(out.rows)},"
-                f" added = {0 if corrections else int(count)},"
-                f" updated = {int(count) if corrections else 0} WHERE id = {int(batch)}")
+            from sqlalchemy import text
+
+            signed = table.signed  # the footer is read by now
+            conn.execute(text(
+                "UPDATE import_batch SET rows_read = :r, added = :a, updated = :u,"
+                " filled_by = :f, contact_phone = :p WHERE id = :b"),
+                {"r": int(out.rows), "a": 0 if corrections else int(count),
+                 "u": int(count) if corrections else 0, "f": signed.get("filled_by"),
+                 "p": signed.get("phone"), "b": int(batch)})
             if dry_run:
                 raise _DryRun
             result.batch_id = batch

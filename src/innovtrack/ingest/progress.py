@@ -32,8 +32,9 @@ STATUS_INDEX = {code: i + 1 for i, code in enumerate(STATUS_CODES)}
 _ORDER = (-1,) + tuple(programme.STATUS_ORDER[c] for c in STATUS_CODES)
 
 # The columns of each entry row the checker yields, in order.
-ENTRY_COLUMNS = ("project_id", "month", "amount", "ytd", "status", "problem", "note",
-                 "reported_by", "reason", "supersedes")
+ENTRY_COLUMNS = ("project_id", "month", "amount", "ytd", "status", "problem", "progress_text",
+                 "note", "reported_by", "reason", "supersedes")
+_LEAN = 7  # a plain monthly report's rows carry only the first seven
 
 _TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 _SUGGEST_LIMIT = 20  # distinct unknown codes that get "nearest" hints (difflib is slow)
@@ -118,6 +119,15 @@ class LedgerView(Protocol):
 
     def name(self, pid: int) -> str: ...
 
+    def key_ids(self) -> dict[str, int]:
+        """Folded code (values.code_key) -> id, for codes typed another way."""
+
+    def names(self) -> dict[int, str]:
+        """id -> the project's name."""
+
+    def regions(self) -> dict[int, str]:
+        """id -> the project's region."""
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -129,17 +139,48 @@ class Layout:
     units: dict[str, str]
     month: str | None = None  # the month of every row: --month, or the file's title
     skip_blank: bool = False  # rows with a code and nothing reported are "sent nothing"
+    period: int | None = None  # a month number a period header states (7月完成投资) without a year
+    region: str | None = None  # the region of the reporting unit (填报单位：海东市…)
 
     def name(self, fieldname: str) -> str:
         return self.names.get(fieldname) or PROGRESS_FIELDS[fieldname].label
 
 
+_MONTH_LINE = re.compile(r"(?:填报|报送|统计|报告)月份\s*[:：]\s*(\S+?)(?:\s|$)")
+_YTD_TITLE = re.compile(r"(\d{4})\s*年\s*1\s*[-~～至到—－]\s*(\d{1,2})\s*月")
+_DATED_LINE = re.compile(r"(?:填报|报送|制表|统计)?日期\s*[:：]")
+_PERIOD_AMOUNT = re.compile(r"^(?:\d{4}年)?(\d{1,2})月份?(?:完成|当月)")
+_PERIOD_YTD = re.compile(r"1\s*[-~～至到—－]\s*(\d{1,2})\s*月")
+
+
 def month_from_title(lines: Iterable[str]) -> str | None:
-    """The report month from a title such as 青海省百项创新攻坚工程2016年3月项目进展情况表."""
+    """The report month a file states above its header: a 填报月份：2016年7月 line, or a title
+    such as 青海省百项创新攻坚工程2016年3月项目进展情况表 (or 2016年1-7月…). A 填报日期 line
+    names when the form was filled, not the month it reports."""
+    lines = [unicodedata.normalize("NFKC", line) for line in lines]
     for line in lines:
-        m = _TITLE_MONTH.search(unicodedata.normalize("NFKC", line))
+        m = _MONTH_LINE.search(line)
+        if m:
+            try:
+                return values.month(m.group(1))
+            except values.CellError:
+                pass
+    for line in lines:
+        if _DATED_LINE.search(line):
+            continue
+        m = _YTD_TITLE.search(line) or _TITLE_MONTH.search(line)
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return None
+
+
+def period_month(headers: dict[str, str]) -> int | None:
+    """The month number period headers state: 7月完成投资, 1-7月累计完成投资 → 7."""
+    for fieldname, pattern in (("amount", _PERIOD_AMOUNT), ("ytd", _PERIOD_YTD)):
+        header = re.sub(r"\s+", "", unicodedata.normalize("NFKC", headers.get(fieldname, "")))
+        m = pattern.search(header)
+        if m and 1 <= int(m.group(1)) <= 12:
+            return int(m.group(1))
     return None
 
 
@@ -184,6 +225,9 @@ class Checked:
     blank: int = 0  # rows naming a project but reporting nothing, left out
     rounded: int = 0
     status_words: int = 0  # 形象进度 sentences read by their keywords (ingest/status.py)
+    sentences: dict[str, str] = field(default_factory=dict)  # distinct sentence -> status
+    coarse_derived: int = 0  # month amounts derived from a year-to-date coarser than 1 万元
+    coarse_step: int = 0  # the coarsest such year-to-date's last digit, 元
     projects: int = 0
     months: list[MonthSummary] = field(default_factory=list)
     late: list[tuple[int, str, int]] = field(default_factory=list)  # (pid, month, change 元)
@@ -208,11 +252,12 @@ class ProgressChecker:
     """
 
     def __init__(self, layout: Layout, view: LedgerView, *, this_month: str, by: str,
-                 corrections: bool = False):
+                 corrections: bool = False, by_unit: bool = False):
         self.layout = layout
         self.view = view
         self.this_month = this_month
         self.by = by
+        self.by_unit = by_unit  # `by` is the file's 填报单位: every entry carries it
         self.corrections = corrections
         self.out = Checked()
         self._months: dict[object, _Month] = {}
@@ -223,6 +268,9 @@ class ProgressChecker:
         self._latest: tuple[dict[int, int], dict[int, int], dict[int, int]] | None = None
         self._last: dict[int, int] = {}  # pid -> month key | row number of its latest row
         self._fstatus: dict[int, int] = {}  # pid -> ordinal << 3 | status of its latest row
+        self._name_index: dict[str, list[int]] | None = None
+        self._named: set[int] = set()  # every project a row names, blank rows too
+        self._steps: dict[object, int] = {}
 
     # -- problems --
 
@@ -236,18 +284,74 @@ class ProgressChecker:
 
     # -- slow paths: the first sight of a text, or a cell that is not plain --
 
-    def _code(self, row: int | None, raw: object) -> int | None:
+    def _code(self, row: int | None, raw: object, name: object = None) -> int | None:
+        """The project a code cell names, matched after folding (SPEC §7.3): ｃｘ－００５ and
+        cx-005 are CX-005. A row without a code is matched by its name (§7.2)."""
         text = values.text(raw)
         if not text:
+            if values.text(name):
+                return self._by_name(row, name)
             self.problem(row, "code", "required value missing")
             return None
-        ids = self.view.ids
-        pid = ids.get(text)
+        pid = self.view.ids.get(text)
         if pid is None:
-            pid = ids.get(unicodedata.normalize("NFKC", text).strip())
+            pid = self.view.key_ids().get(values.code_key(text))
         if pid is None:
-            self.problem(row, "code", f"unknown project code {text}{self._hint(text)}")
+            shown = values.shown(values.clean_code(text))
+            self.problem(row, "code", f"unknown project code {shown}{self._hint(text)}")
         return pid
+
+    def names_by_key(self) -> dict[str, list[int]]:
+        if self._name_index is None:
+            index: dict[str, list[int]] = {}
+            for pid, name in self.view.names().items():
+                index.setdefault(values.name_key(name), []).append(pid)
+            self._name_index = index
+        return self._name_index
+
+    def _listed(self, pids: list[int]) -> str:
+        names = self.view.names()
+        shown = ", ".join(f"{self.view.code(p)} {names[p]}" for p in sorted(
+            pids, key=self.view.code)[:5])
+        return shown + (f" and {len(pids) - 5} more" if len(pids) > 5 else "")
+
+    def _by_name(self, row: int | None, raw: object) -> int | None:
+        """The one project whose folded name is the row's; else an error listing candidates."""
+        name = values.text(raw)
+        key = values.name_key(name)
+        index = self.names_by_key()
+        exact = index.get(key, [])
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            self.problem(row, "name", f"no code, and {len(exact)} projects are named "
+                                      f"'{values.shown(name)}': {self._listed(exact)}; give the "
+                                      "code (项目编号)")
+            return None
+        near = [pid for k, pids in index.items() if key and (key in k or k in key)
+                for pid in pids]
+        which = f"; candidates: {self._listed(near)}" if near else ""
+        self.problem(row, "name", f"no code, and no project is named '{values.shown(name)}'"
+                                  f"{which}; give the code (项目编号)")
+        return None
+
+    def _name_agrees(self, row: int | None, pid: int, raw: object) -> bool:
+        """A row's name is its code's project's (SPEC §7.1); else an error naming both."""
+        name = values.text(raw)
+        if not name:
+            return True
+        own = self.view.names().get(pid, "")
+        if values.names_agree(name, own):
+            return True
+        code = self.view.code(pid)
+        other = self.names_by_key().get(values.name_key(name), [])
+        if other:
+            whose = "/".join(self.view.code(p) for p in other)
+            message = f"'{values.shown(name)}' is {whose}'s name, not {code}'s ({own})"
+        else:
+            message = f"'{values.shown(name)}' is not the name of {code} ({own})"
+        self.problem(row, "name", message + "; check which project the row is for")
+        return False
 
     def _hint(self, code: str) -> str:
         hint = self._hints.get(code)
@@ -291,6 +395,9 @@ class ProgressChecker:
             error = f"{label} is in the future (this month is {self.this_month})"
         elif self.layout.month and label != self.layout.month:
             error = f"{label} is not the report's month {self.layout.month}"
+        elif self.layout.period and int(label[5:]) != self.layout.period:
+            error = (f"{label} is not the report's month ({self.layout.period}月, as its "
+                     "column headers say)")
         state = _Month(label, error)
         if error is None:
             state.existing = view.entries_at(label)
@@ -320,15 +427,29 @@ class ProgressChecker:
             return 0
         try:
             index = STATUS_INDEX[programme.status_code(text)]
-        except programme.UnknownValue as exc:
+        except programme.UnknownValue:
             worded = status_from_text(text)
             if worded is None:
-                self.problem(row, "status", f"{exc} (write 前期, 在建, 建成投产 or 停缓建)")
+                # No guess offered: a wrong one would move the 开复工 and 投产 counts.
+                self.problem(row, "status", f"unknown status '{values.shown(text)}': its words "
+                                            "point to no one status; write one of 前期, 在建, "
+                                            f"建成投产, 停缓建 in {self.layout.name('status')}")
                 return None
             self.out.status_words += 1
+            if len(self.out.sentences) < _CACHE_LIMIT:
+                self.out.sentences.setdefault(text, worded)
             return STATUS_INDEX[worded]  # not memoised: each such row is counted
         self._statuses[raw] = index
         return index
+
+    def _step(self, raw: object, fieldname: str) -> int:
+        """元 in one unit of the last digit of an amount cell (cached by its text)."""
+        found = self._steps.get(raw)
+        if found is None:
+            found = values.step(raw, self.layout.units.get(fieldname, "万元"))
+            if len(self._steps) < _CACHE_LIMIT:
+                self._steps[raw] = found
+        return found
 
     def _text(self, raw: object) -> str | None:
         return values.text(raw) or None
@@ -342,21 +463,25 @@ class ProgressChecker:
 
     def entry_columns(self) -> tuple[str, ...]:
         """The columns of the rows run() yields: all of ENTRY_COLUMNS, or for a plain monthly
-        report (no 备注, 填报人 or 更正原因 column, not corrections) only the first six, the
+        report (no 备注, 填报人 or 更正原因 column, not corrections) only the first seven, the
         reporter then being the importing user: a million rows bind four values fewer each."""
         idx = self.layout.index
-        if self.corrections or any(f in idx for f in ("note", "reported_by", "reason")):
+        if self.corrections or self.by_unit or any(
+                f in idx for f in ("note", "reported_by", "reason")):
             return ENTRY_COLUMNS
-        return ENTRY_COLUMNS[:6]
+        return ENTRY_COLUMNS[:_LEAN]
 
     def run(self, rows: Iterable[tuple[int | None, list]]) -> Iterator[tuple]:
         """Check each row; yield its entry row while no problem has been found."""
         lay = self.layout
         idx = lay.index
+        fields_at = {pos: f for f, pos in idx.items()}
+        named = self._named
         ci, mi, ai, yi = idx.get("code"), idx.get("month"), idx.get("amount"), idx.get("ytd")
         si, pi, ni = idx.get("status"), idx.get("problem"), idx.get("note")
         ri, bi = idx.get("reason"), idx.get("reported_by")
-        lean = len(self.entry_columns()) == 6
+        lean = len(self.entry_columns()) == _LEAN
+        ki = idx.get("name")
         width = max(idx.values()) + 1
         fill = [None] * width
         out = self.out
@@ -405,13 +530,22 @@ class ProgressChecker:
             if len(cells) < width:
                 cells = [*cells, *fill[len(cells):]]
             bad = False
+            damaged = values.cell_problem(cells)
+            if damaged is not None:
+                pos, message = damaged
+                problem(number, fields_at.get(pos, f"column {pos + 1}"), message)
+                return None
 
-            raw = cells[ci]
-            pid = ids_get(raw)
+            raw = cells[ci] if ci is not None else None
+            pid = ids_get(raw) if raw else None
             if pid is None:
-                pid = self._code(number, raw)
+                pid = self._code(number, raw, cells[ki] if ki is not None else None)
                 if pid is None:
                     bad = True
+            elif ki is not None and cells[ki] and not self._name_agrees(number, pid, cells[ki]):
+                bad = True
+            if pid is not None:
+                named.add(pid)
 
             if fixed_month is not None:
                 ms = fixed_month
@@ -452,8 +586,10 @@ class ProgressChecker:
                     bad = True
 
             s = 0  # status index (1..4), 0 for none
+            sentence = None
             if si is not None:
                 raw = cells[si]
+                sentence = text(raw) if raw else None
                 s = statuses_get(raw)
                 if s is None:
                     s = self._status(number, raw)
@@ -517,7 +653,13 @@ class ProgressChecker:
                                            f"{ms.year} before {ms.label}")
                     ok = False
                 out.derived += 1
-            elif ytd is not None and ytd != before + amount:
+                step = self._step(cells[yi], "ytd")
+                if step > 10_000:  # rounded coarser than 1 万元: the month carries that rounding
+                    out.coarse_derived += 1
+                    out.coarse_step = max(out.coarse_step, step)
+            elif ytd is not None and ytd != before + amount and not (
+                    2 * abs(ytd - before - amount) < self._step(cells[yi], "ytd")):
+                # SPEC §2: a reported year-to-date agrees within half a unit of its last digit
                 if ytd < before:
                     problem(number, "ytd", f"year-to-date going backwards: {wan(ytd)} is less "
                                            f"than the {wan(before)} already recorded for "
@@ -531,6 +673,7 @@ class ProgressChecker:
             if old is not None:  # a correction: what it leaves out, the old entry still says
                 if not s and old[3]:
                     s = STATUS_INDEX[old[3]]
+                    sentence = old[9]
                     inherited = True
                 else:
                     inherited = False
@@ -584,7 +727,8 @@ class ProgressChecker:
             else:
                 note_text = None
             if lean:
-                return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text)
+                return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text,
+                        sentence)
             note = cells[ni] if ni is not None else None
             note = text(note) if note else None
             reporter = cells[bi] if bi is not None else None
@@ -596,8 +740,8 @@ class ProgressChecker:
                     note = old[5]
                 if ytd is None and amount == old[1]:
                     ytd = old[2]
-            return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text, note,
-                   reporter, reason, old[0] if old is not None else None)
+            return (pid, ms.label, amount, ytd, codes[s - 1] if s else None, note_text, sentence,
+                    note, reporter, reason, old[0] if old is not None else None)
 
         count = 0
         for number, cells in rows:
@@ -614,6 +758,17 @@ class ProgressChecker:
     def _summarise(self) -> None:
         out = self.out
         view = self.view
+        # A region's file (its 填报单位 a region's, or all its rows one region's) answers for
+        # that region only: the other regions' projects did not "send nothing" to it (§7.6).
+        region = self.layout.region
+        if region is None and self._named:
+            regions = view.regions()
+            found = {regions.get(pid) for pid in self._named}
+            region = found.pop() if len(found) == 1 else None
+        scope = None
+        if region is not None:
+            regions = view.regions()
+            scope = {pid for pid, r in regions.items() if r == region}
         for state in sorted(self._by_label.values(), key=lambda s: s.label):
             seen = state.seen
             entries = seen.count(1) if state.error is None else 0
@@ -623,7 +778,8 @@ class ProgressChecker:
             everyone = entries + len(state.existing) == len(view.totals) and not view.withdrawn
             if not self.corrections and not everyone:
                 for pid in view.active_at(state.label):
-                    if not seen[pid] and pid not in state.existing:
+                    if not seen[pid] and pid not in state.existing and (
+                            scope is None or pid in scope):
                         missing.append(view.code(pid))
             out.months.append(MonthSummary(state.label, entries, entries, sorted(missing)))
         out.projects = len(self._last)
