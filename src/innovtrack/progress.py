@@ -390,17 +390,19 @@ def _ledger_code(conn: Connection, code: str) -> str:
 
 
 _ENTRY_SELECT = ("SELECT p.code, e.month, e.amount, e.ytd, e.status, e.problem, e.note,"
-                 " e.reported_by, e.recorded_at, e.source, e.superseded_by, e.reason, e.id"
-                 " FROM progress_entry e JOIN project p ON p.id = e.project_id")
+                 " e.reported_by, e.recorded_at, e.source, e.progress_text, e.superseded_by,"
+                 " e.reason, e.id FROM progress_entry e JOIN project p ON p.id = e.project_id")
+# SPEC §4's keys, then the 形象进度 sentence as written (§7.7)
 _ENTRY_KEYS = ("code", "month", "amount", "ytd", "status", "problem", "note", "reported_by",
-               "recorded_at", "source")
+               "recorded_at", "source", "progress_text")
 
 
 def _entry_dict(row, history: bool) -> dict:
-    out = dict(zip(_ENTRY_KEYS, row[:10], strict=True))
+    n = len(_ENTRY_KEYS)
+    out = dict(zip(_ENTRY_KEYS, row[:n], strict=True))
     if history:
-        out["superseded"] = row[10] is not None
-        out["reason"] = row[11]
+        out["superseded"] = row[n] is not None
+        out["reason"] = row[n + 1]
     return out
 
 
