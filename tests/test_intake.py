@@ -289,7 +289,7 @@ def test_progress_sentences_are_kept_and_trials_are_building(seeded, tmp_path, c
     got = entries(seeded)
     assert {c: got[(c, "2016-07")][2:4] for c in said} == {c: (read[c], said[c]) for c in said}
     notes = "\n".join(result.notices)
-    for code, text in said.items():
+    for text in said.values():
         if text != "已建成投产":
             assert f"'{text}' → " in notes
     assert "'一期工程试生产' → 在建 (building)" in notes

@@ -184,8 +184,13 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         sums = {pid: (int(a), int(b)) for pid, (a, b) in sums.items()}
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
+    quality = ()
+    if spec.kind in ("monthly", "quarterly"):  # their data_quality section (SPEC §7.9)
+        from .quality import find_flags
+
+        quality = find_flags(sql.rows, first=year0, last=spec.as_of, entries=eff, params=params)
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
-                       targets=targets, monthly=series, latest_month=latest)
+                       targets=targets, monthly=series, latest_month=latest, quality=quality)
 
 
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:

@@ -37,6 +37,9 @@ class ProjectRow(NamedTuple):
     plan: int | None  # planned investment for year Y, 元; None when the list gives none
 
 
+_CODE = ProjectRow._fields.index("code")  # rows arrive as plain tuples in this order
+
+
 class Earlier(NamedTuple):
     """What a project's months before M say, for a project whose month-M entry does not."""
 
@@ -131,6 +134,7 @@ class ReportInput:
     targets: Sequence[TargetFact]  # targets in force for year Y (empty: none published)
     monthly: Sequence[tuple[str, int]] | None  # (month, 元) Y-01..M of the counted projects
     latest_month: str | None = None  # the latest month with any entry up to M
+    quality: Sequence = ()  # quality.Flag of Y-01..M (SPEC §7.9), for every project
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -250,6 +254,7 @@ class Report:
     latest_month: str | None = None
     source: ReportInput | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)
+    data_quality: list = field(default_factory=list)  # quality.Flag of the counted projects
 
     @property
     def year(self) -> int:
@@ -552,6 +557,9 @@ def roll_up(data: ReportInput) -> Report:
                     targets_published=total.target is not None, withdrawn=withdrawn,
                     no_plan=no_plan, has_entries=has_entries, latest_month=data.latest_month,
                     source=data)
+    if data.quality:
+        codes = {p[_CODE] for p in counted}
+        report.data_quality = [f for f in data.quality if f.code in codes]
     report.notes = _notes(report)
     return report
 

@@ -104,12 +104,14 @@ def report_dict(report: Report) -> dict:
         out["monthly"] = [{"month": m.month, "amount": _wan(m.amount),
                            "cumulative": _wan(m.cumulative), "completion_pct": m.completion_pct,
                            "time_progress_pct": m.time_progress_pct} for m in report.monthly]
+    if spec.kind in ("monthly", "quarterly"):
+        out["data_quality"] = [f.as_dict() for f in report.data_quality]
     out["notes"] = report.notes
     out["narrative"] = narrative(report)
     return out
 
 
-_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly")
+_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "data_quality")
 
 
 def to_json(report: Report) -> str:
