@@ -22,23 +22,19 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "竣工验收", "达产")),
     ("building", ("在建", "开工", "复工", "施工", "建设中", "正在建设", "安装", "调试",
                   "主体", "土建", "基础工程", "设备采购", "厂房建设", "封顶", "吊装", "钢结构",
-                  "浇筑", "砌筑")),
+                  "浇筑", "砌筑",
+                  # Trials come before production (SPEC §7.7): 一期工程试生产 is 在建; read as
+                  # 建成投产 it would raise the 投产率 the report gives the government.
+                  "试生产", "试运行", "试运转", "试车", "试投产")),
     ("preparing", ("前期", "未开工", "尚未开工", "立项", "环评", "可研", "手续办理",
                    "规划设计", "招标", "选址", "征地")),
 )
 
 
-# Trials come before production (SPEC §7.7): 一期工程试生产 is still 在建, whatever else it says
-# of 投产; counting it as 建成投产 would raise the 投产率 the report gives the government.
-_TRIAL = re.compile(r"试生产|试运行|试运转|调试|试车|试投产")
-
 
 def status_from_text(text: str) -> str | None:
     """The status a sentence points to by its keywords, or None when it is not clear."""
     clean = unicodedata.normalize("NFKC", text)
-    if _TRIAL.search(_INTENT.sub("", clean)) and not any(
-            w in clean for w in _KEYWORDS[0][1]):  # 停工 during trials is still 停缓建
-        return "building"
     negated = bool(_NEGATED.search(clean))
     clean = _NEGATED.sub("", _INTENT.sub("", clean))
     found = {status for status, words in _KEYWORDS if any(w in clean for w in words)}
