@@ -383,3 +383,31 @@ def test_damaged_cells_in_a_project_list(ledger, tmp_path):
         import_projects(ledger, path)
     assert problems(exc) == [f"{path}:2: 项目单位: control character \\x07 in '青海\\x07公司' "
                              "(damaged or pasted text)"]
+
+
+def test_the_sentence_shows_in_the_lagging_table_detail_sheet_and_project(seeded, tmp_path, cli):
+    import openpyxl
+
+    said = {"CX-014": "一期工程试生产", "CX-023": "厂房钢结构吊装"}
+    header = ["序号", "项目编号", "项目名称", "本月完成投资（万元）", "形象进度"]
+    path = office_csv(tmp_path / "july.csv", header, [
+        [str(i), code, BY_CODE[code]["项目名称"], "10", text]
+        for i, (code, text) in enumerate(said.items(), 1)])
+    import_progress(seeded, path)
+    run = cli("report", "monthly", "--month", "2016-07", "--format", "json")
+    lagging = {x["code"]: x for x in json.loads(run.stdout)["lagging"]}
+    # 10 万元 of a plan of tens of thousands by July: far behind, so both are lagging
+    assert {c: lagging[c]["progress_text"] for c in said} == said
+    table = cli("report", "monthly", "--month", "2016-07", "--format", "markdown").stdout
+    assert "在建（一期工程试生产）" in table
+    out = tmp_path / "m.xlsx"
+    assert cli("report", "monthly", "--month", "2016-07", "--format", "xlsx",
+               "--output", out).code == 0
+    sheet = openpyxl.load_workbook(out)["项目明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(r for r in rows if r and r[0] == "项目编号")
+    col = head.index("形象进度（填报原文）")
+    got = {r[0]: r[col] for r in rows if r and r[0] in said}
+    assert got == said
+    shown = json.loads(cli("projects", "show", "CX-014", "--format", "json").stdout)
+    assert [e["progress_text"] for e in shown["entries"]] == ["一期工程试生产"]

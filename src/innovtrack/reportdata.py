@@ -78,11 +78,13 @@ def _effective(sql: _Sql, known_at: str | None, *, covering: bool = False) -> st
     Now: the entries nobody superseded. At a past moment: per project and month, the latest
     entry recorded by then (by recorded_at, then id), whatever superseded it later.
     """
+    # The covering form reads only the index; the other also gives the 形象进度 as written.
+    text = "" if covering else ", progress_text"
     if known_at is None:
         hint = " INDEXED BY progress_effective" if sql.sqlite and covering else ""
-        return (f"(SELECT project_id, month, amount, status, problem FROM progress_entry{hint}"
-                " WHERE superseded_by IS NULL)")
-    return ("(SELECT e.project_id, e.month, e.amount, e.status, e.problem"
+        return (f"(SELECT project_id, month, amount, status, problem{text} FROM progress_entry"
+                f"{hint} WHERE superseded_by IS NULL)")
+    return (f"(SELECT e.project_id, e.month, e.amount, e.status, e.problem{text.replace(', ', ', e.')}"
             " FROM progress_entry e WHERE e.recorded_at <= :known_at AND NOT EXISTS ("
             " SELECT 1 FROM progress_entry l WHERE l.project_id = e.project_id"
             " AND l.month = e.month AND l.recorded_at <= :known_at"
@@ -142,8 +144,13 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
         f" FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m GROUP BY project_id", params)}
 
     # The as-of month's own entries: who reported, their status and problem.
-    at_month = {pid: (status, problem) for pid, status, problem in sql.rows(
-        f"SELECT project_id, status, problem FROM {eff} eff WHERE month = :m", params)}
+    at_month, sentences = {}, {}
+    for pid, status, problem, sentence in sql.rows(
+            f"SELECT project_id, status, problem, progress_text FROM {eff} eff WHERE month = :m",
+            params):
+        at_month[pid] = (status, problem)
+        if sentence:
+            sentences[pid] = sentence
 
     # Projects whose status (or problem) must come from earlier months: those without an
     # entry for M, without a status in it, or suspended in it (started only if it had
@@ -190,7 +197,8 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True) -> R
 
         quality = find_flags(sql.rows, first=year0, last=spec.as_of, entries=eff, params=params)
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
-                       targets=targets, monthly=series, latest_month=latest, quality=quality)
+                       targets=targets, monthly=series, latest_month=latest, quality=quality,
+                       progress_text=sentences)
 
 
 def _look_back(entries: list[tuple[str, str | None, str | None]], year0: str) -> Earlier:

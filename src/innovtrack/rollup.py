@@ -72,6 +72,7 @@ class ProjectFacts(NamedTuple):
     ever_built: bool
     problem: str | None  # the open problem: stated in the latest entry of year Y up to M
     problem_month: str | None
+    progress_text: str | None = None  # the 形象进度 of M's entry as written (SPEC §7.7)
 
 
 def merge_facts(row: ProjectRow | tuple, data: ReportInput) -> ProjectFacts:
@@ -90,7 +91,8 @@ def merge_facts(row: ProjectRow | tuple, data: ReportInput) -> ProjectFacts:
         if entry is None:
             problem, problem_month = back.problem, back.problem_month
     return ProjectFacts(*row[1:], int(ytd), int(period), entry is not None, status, ever_built,
-                        problem or None, problem_month if problem else None)
+                        problem or None, problem_month if problem else None,
+                        data.progress_text.get(pid))
 
 
 class TargetFact(NamedTuple):
@@ -135,6 +137,7 @@ class ReportInput:
     monthly: Sequence[tuple[str, int]] | None  # (month, 元) Y-01..M of the counted projects
     latest_month: str | None = None  # the latest month with any entry up to M
     quality: Sequence = ()  # quality.Flag of Y-01..M (SPEC §7.9), for every project
+    progress_text: Mapping[int, str] = field(default_factory=dict)  # id -> M's 形象进度 as written
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -269,6 +272,11 @@ class Report:
         tp = self.time_progress_pct
         for row in self.counted:
             yield project_line(merge_facts(row, self.source), self.spec, tp)
+
+    def progress_texts(self) -> dict[str, str]:
+        """Code -> the 形象进度 sentence of M's entry as written, for the counted projects."""
+        texts = self.source.progress_text if self.source else {}
+        return {row[_CODE]: texts[row[0]] for row in self.counted if row[0] in texts}
 
     def detail_rows(self) -> Iterator[tuple]:
         """(code, name, region, sector, plan, ytd, period, completion %, gap pp, warning) per

@@ -13,7 +13,16 @@ import json
 from .. import programme
 from ..money import fmt, to_unit
 from ..rollup import GroupRow, ProjectLine, Report
-from .labels import REASON_CN, cumulative_label, pct, period_column, period_label, title, warning
+from .labels import (
+    REASON_CN,
+    cumulative_label,
+    pct,
+    period_column,
+    period_label,
+    status_text,
+    title,
+    warning,
+)
 from .narrative import narrative
 
 
@@ -64,7 +73,8 @@ def line_dict(line: ProjectLine) -> dict:
         "responsible_unit": f.responsible_unit, "warning": line.warning,
         "reasons": list(line.reasons), "plan": _wan(f.plan), "actual_ytd": _wan(f.ytd),
         "actual_period": _wan(f.period), "completion_pct": line.completion_pct,
-        "gap_pp": line.gap_pp, "status": f.status, "reported": f.reported,
+        "gap_pp": line.gap_pp, "status": f.status, "progress_text": f.progress_text,
+        "reported": f.reported,
         "start_deadline": line.start_deadline if "not_started" in line.reasons else None,
         "problem": f.problem,
     }
@@ -223,8 +233,9 @@ def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
     f = line.facts
     return [f.code, f.name, f.region, programme.SECTOR_NAMES.get(f.sector, f.sector),
             fmt(f.plan, unit), fmt(f.ytd, unit), pct(line.completion_pct),
-            warning(line.warning), programme.STATUSES.get(f.status, "") if f.status else "",
+            warning(line.warning), status_text(f.status, f.progress_text),
             "、".join(REASON_CN[r] for r in line.reasons)]
+
 
 
 def to_markdown(report: Report) -> str:
