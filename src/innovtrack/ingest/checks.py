@@ -1,0 +1,692 @@
+"""Checking monthly progress: each file is read once into typed rows, then a list of named checks.
+
+ROW_CHECKS look at one typed row alone (a month in the programme's years, nothing negative,
+a reason for a correction, something reported). The rows then go into a staging table
+(TEMP intake_row) on the import's own transaction, and LEDGER_CHECKS run as set-based SQL
+over it, alike on SQLite and PostgreSQL: unknown codes, names against codes, withdrawn
+projects, a project's month twice in the file, months already recorded, year-to-date against
+the earlier months, status order. Each check returns its problems as data and may set `skip`
+on the rows it found wrong, so that later checks do not report them twice. Adding a rule is
+adding one function to a list. Nothing is written to the ledger until every check passed;
+then the entries are inserted from the staging table in one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import programme
+from ..errors import Problem
+from . import progress as _limits
+from . import values
+from .progress import Checked, Layout, MonthSummary, nearest_codes, wan
+from .status import status_from_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+STAGE = "intake_row"
+# The staging table's columns, in the order Staged rows carry them.
+STAGED_COLUMNS = ("row", "code", "name", "month", "amount", "ytd", "step", "status",
+                  "progress_text", "problem", "note", "reported_by", "reason", "blank")
+_SUGGEST_LIMIT = 20  # distinct unknown codes that get "nearest" hints (difflib is slow)
+_CACHE_LIMIT = 50_000  # distinct cell texts kept parsed, per reader; bounded for memory
+
+
+# --- reading one row -------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What the checks of one file (or one command) share: its layout, the programme's years,
+    the problems found so far and the counts the notice reports."""
+
+    layout: Layout
+    years: frozenset[int]
+    this_month: str
+    corrections: bool
+    out: Checked = field(default_factory=Checked)
+    months: dict = field(default_factory=dict)  # month cell -> label, or ("!", error)
+    month_errors: dict = field(default_factory=dict)  # label -> why the file may not have it
+    money: dict = field(default_factory=dict)  # (field, cell) -> 元 or error text
+    steps: dict = field(default_factory=dict)  # ytd cell -> 元 of its last digit
+    statuses: dict = field(default_factory=dict)  # status cell -> code, or None (unknown)
+
+    def problem(self, row: int | None, fieldname: str, message: str) -> None:
+        out = self.out
+        if len(out.problems) < _limits.PROBLEM_LIMIT:
+            out.problems.append(Problem(self.layout.display, row or None,
+                                        self.layout.name(fieldname), message))
+        else:
+            out.unlisted += 1
+
+
+@dataclass(slots=True)
+class Staged:
+    """One row as typed: amounts in 元, the month as YYYY-MM, the status as its code."""
+
+    row: int  # the row a person sees (0 for a command)
+    code: str
+    name: str | None
+    month: str | None
+    amount: int | None
+    ytd: int | None
+    step: int  # 元 in one unit of the year-to-date's last digit (SPEC §2)
+    status: str | None
+    progress_text: str | None  # the 形象进度 cell as written
+    problem: str | None
+    note: str | None
+    reported_by: str | None
+    reason: str | None
+    blank: bool = False  # a template row naming a project and reporting nothing
+
+    def values(self) -> tuple:
+        return (self.row, self.code, self.name, self.month, self.amount, self.ytd, self.step,
+                self.status, self.progress_text, self.problem, self.note, self.reported_by,
+                self.reason, int(self.blank))
+
+
+def _month_of(ctx: Context, number: int, raw: object) -> str | None:
+    """The month of a cell (or of the file); a problem and None when it is not one."""
+    if ctx.layout.month is not None and raw is None:
+        return ctx.layout.month
+    if values.text(raw) == "":
+        ctx.problem(number, "month", "required value missing")
+        return None
+    try:
+        label = ctx.months.get(raw)
+    except TypeError:  # an unhashable cell
+        label = None
+    if label is None:
+        try:
+            label = values.month(raw)
+        except values.CellError as exc:
+            label = ("!", str(exc))
+        if len(ctx.months) < _CACHE_LIMIT:
+            ctx.months[raw] = label
+    if isinstance(label, tuple):
+        ctx.problem(number, "month", label[1])
+        return None
+    return label
+
+
+def _money_of(ctx: Context, number: int, raw: object, fieldname: str) -> tuple[int | None, bool]:
+    """(元 or None for an empty cell, ok)."""
+    if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+        return None, True
+    key = (fieldname, raw)
+    try:
+        found = ctx.money.get(key)
+    except TypeError:
+        found = None
+    if found is None:
+        try:
+            yuan, rounded = values.amount(raw, ctx.layout.units.get(fieldname, "万元"))
+            found = (yuan, rounded)
+        except values.CellError as exc:
+            found = str(exc)
+        if len(ctx.money) < _CACHE_LIMIT:
+            ctx.money[key] = found
+    if isinstance(found, str):
+        ctx.problem(number, fieldname, found)
+        return None, False
+    if found[1]:
+        ctx.out.rounded += 1
+    return found[0], True
+
+
+def _status_of(ctx: Context, number: int, text: str) -> tuple[str | None, bool]:
+    """(status code or None for an empty cell, ok). A sentence is read by its keywords only
+    when they point one way (ingest/status.py); each such row is counted for the notice."""
+    if not text:
+        return None, True
+    code = ctx.statuses.get(text, "")
+    if code == "":
+        try:
+            code = programme.status_code(text)
+        except programme.UnknownValue:
+            code = None
+        if len(ctx.statuses) < _CACHE_LIMIT:
+            ctx.statuses[text] = code
+    if code is not None:
+        return code, True
+    worded = status_from_text(text)
+    if worded is None:
+        # No guess offered: a wrong one would move the 开复工 and 投产 counts.
+        ctx.problem(number, "status", f"unknown status '{values.shown(text)}': its words point "
+                                      "to no one status; write one of 前期, 在建, 建成投产, 停缓建 "
+                                      f"in {ctx.layout.name('status')}")
+        return None, False
+    ctx.out.status_words += 1
+    if len(ctx.out.sentences) < _CACHE_LIMIT:
+        ctx.out.sentences.setdefault(text, worded)
+    return worded, True
+
+
+def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
+    """A row's cells as a Staged row; None (with its problems noted) when a cell is unreadable.
+
+    Reading is checking for what a cell can be alone: a control character or an overlong cell
+    (SPEC §7.10), a month, amounts and a status that can be read."""
+    lay = ctx.layout
+    idx = lay.index
+    width = max(idx.values()) + 1
+    if len(cells) < width:
+        cells = [*cells, *[None] * (width - len(cells))]
+    number = number or 0
+    damaged = values.cell_problem(cells)
+    if damaged is not None:
+        fields_at = {pos: f for f, pos in idx.items()}
+        pos, message = damaged
+        ctx.problem(number, fields_at.get(pos, f"column {pos + 1}"), message)
+        return None
+
+    def cell(fieldname):
+        pos = idx.get(fieldname)
+        return None if pos is None else cells[pos]
+
+    def text(fieldname):
+        return values.text(cell(fieldname)) or None
+
+    ok = True
+    code = values.clean_code(cell("code")) if "code" in idx else ""
+    name = text("name")
+    if not code and not name:
+        ctx.problem(number, "code", "required value missing")
+        ok = False
+    month = _month_of(ctx, number, cell("month") if "month" in idx else None)
+    ok &= month is not None
+    amount, good = _money_of(ctx, number, cell("amount"), "amount")
+    ok &= good
+    ytd, good = _money_of(ctx, number, cell("ytd"), "ytd")
+    ok &= good
+    step = 1
+    if ytd is not None:
+        raw = cell("ytd")
+        step = ctx.steps.get(raw) if isinstance(raw, str | int | float) else None
+        if step is None:
+            step = values.step(raw, lay.units.get("ytd", "万元"))
+            if len(ctx.steps) < _CACHE_LIMIT:
+                ctx.steps[raw] = step
+    sentence = text("status")
+    status, good = _status_of(ctx, number, sentence or "")
+    ok &= good
+    if not ok:
+        return None
+    return Staged(number, code, name, month, amount, ytd, step, status, sentence, text("problem"),
+                  text("note"), text("reported_by"), text("reason"))
+
+
+# --- the checks of one row ----------------------------------------------------------------------
+
+
+def month_in_programme(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+    """A month of the programme's years, not in the future, and the one the file states."""
+    error = ctx.month_errors.get(r.month)
+    if error is None:
+        year = int(r.month[:4])
+        lay = ctx.layout
+        error = ""
+        if year not in ctx.years:
+            known = ", ".join(str(y) for y in sorted(ctx.years)) or "none"
+            error = (f"{r.month} is outside the programme's years ({known}): {year} has no "
+                     "target and no project plan")
+        elif r.month > ctx.this_month:
+            error = f"{r.month} is in the future (this month is {ctx.this_month})"
+        elif lay.month and r.month != lay.month:
+            error = f"{r.month} is not the report's month {lay.month}"
+        elif lay.period and int(r.month[5:]) != lay.period:
+            error = (f"{r.month} is not the report's month ({lay.period}月, as its column "
+                     "headers say)")
+        ctx.month_errors[r.month] = error
+    if error:
+        yield "month", error
+
+
+def not_negative(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+    """A month can only be negative as a correction with its reason."""
+    if ctx.corrections:
+        return
+    if r.amount is not None and r.amount < 0:
+        yield "amount", (f"negative amount {wan(r.amount)}: a month can only be negative as a "
+                         "correction with a reason (`innovtrack progress correct`)")
+    if r.ytd is not None and r.ytd < 0:
+        yield "ytd", f"negative year-to-date {wan(r.ytd)}"
+
+
+def reason_given(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+    if ctx.corrections and r.reason is None:
+        yield "reason", "required value missing (a correction needs its reason)"
+
+
+def something_reported(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+    """A row with a problem or a status but no figure is not "nothing": it owes its amount."""
+    if r.amount is None and r.ytd is None and not r.blank:
+        yield "amount", ("required value missing (give the month's amount, the year-to-date "
+                         "figure, or both)")
+
+
+ROW_CHECKS: tuple[Callable[[Context, Staged], Iterable[tuple[str, str]]], ...] = (
+    month_in_programme, not_negative, reason_given, something_reported,
+)
+
+
+def typed_rows(ctx: Context, rows: Iterable[tuple[int | None, list]]) -> Iterator[Staged]:
+    """Every row that reads and passes ROW_CHECKS, typed; the others leave their problems."""
+    blank_ok = ctx.layout.skip_blank
+    count = 0
+    for number, cells in rows:
+        count += 1
+        r = read_row(ctx, number, cells)
+        if r is None:
+            continue
+        if blank_ok and r.amount is None and r.ytd is None and r.status is None \
+                and r.problem is None and r.note is None:
+            r.blank = True  # listed in the office's template, but nothing reported
+            ctx.out.blank += 1
+        bad = False
+        for check in ROW_CHECKS:
+            for fieldname, message in check(ctx, r):
+                ctx.problem(r.row, fieldname, message)
+                bad = True
+        if not bad:
+            yield r
+    ctx.out.rows = count
+
+
+# --- the staging table -------------------------------------------------------------------------
+
+
+_STAGE_DDL = f"""CREATE TEMP TABLE {STAGE} (
+    row BIGINT PRIMARY KEY, code TEXT NOT NULL, name TEXT, month TEXT NOT NULL,
+    amount BIGINT, ytd BIGINT, step BIGINT NOT NULL, status TEXT, progress_text TEXT,
+    problem TEXT, note TEXT, reported_by TEXT, reason TEXT, blank INTEGER NOT NULL,
+    project_id BIGINT, skip INTEGER NOT NULL DEFAULT 0, old_id BIGINT, old_amount BIGINT,
+    before_sum BIGINT, derived INTEGER NOT NULL DEFAULT 0){{tail}}"""
+
+
+def stage(conn: Connection, rows: Iterable[Staged]) -> None:
+    """Load typed rows into the staging table of this transaction (dropped at its end)."""
+    from .. import store
+
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {store.temp_name(conn, STAGE)}")
+    conn.exec_driver_sql(_STAGE_DDL.replace("{tail}", store.temp_tail(conn)))
+    store.insert_many(conn, STAGE, STAGED_COLUMNS, (r.values() for r in rows))
+    conn.exec_driver_sql(f"CREATE INDEX {STAGE}_pm ON {STAGE} (project_id, month)")
+
+
+def unstage(conn: Connection) -> None:
+    from .. import store
+
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {store.temp_name(conn, STAGE)}")
+
+
+def _rows(conn: Connection, sql: str, params: dict | None = None) -> list:
+    from sqlalchemy import text
+
+    return conn.execute(text(sql), params or {}).all()
+
+
+def _skip(conn: Connection, rows: Iterable[int]) -> None:
+    from sqlalchemy import text
+
+    rows = [{"r": r} for r in rows]
+    if rows:
+        conn.execute(text(f"UPDATE {STAGE} SET skip = 1 WHERE row = :r"), rows)
+
+
+_LIVE = "skip = 0 AND blank = 0"  # the staged rows still to be checked and written
+
+
+# --- the checks that need the ledger -------------------------------------------------------------
+
+
+def known_projects(ctx: Context, conn: Connection) -> None:
+    """Each row's project: by its code as the ledger spells it, else by the folded code
+    (ｃｘ－００５ is CX-005, SPEC §7.3), else, for a row without a code, by its name (§7.2)."""
+    conn.exec_driver_sql(f"UPDATE {STAGE} SET project_id = (SELECT p.id FROM project p"
+                         f" WHERE p.code = {STAGE}.code) WHERE code <> ''")
+    unmatched = _rows(conn, f"SELECT DISTINCT code FROM {STAGE} WHERE project_id IS NULL"
+                            " AND code <> ''")
+    if unmatched:
+        ledger = _rows(conn, "SELECT id, code FROM project")
+        keys = {values.code_key(c): pid for pid, c in ledger}
+        found = [{"p": keys[values.code_key(c)], "c": c} for (c,) in unmatched
+                 if values.code_key(c) in keys]
+        if found:
+            from sqlalchemy import text
+
+            conn.execute(text(f"UPDATE {STAGE} SET project_id = :p WHERE code = :c"), found)
+        codes = [c for _pid, c in ledger]
+        hints: dict[str, str] = {}
+        for row, code in _rows(conn, f"SELECT row, code FROM {STAGE} WHERE project_id IS NULL"
+                                     " AND code <> '' ORDER BY row"):
+            hint = hints.get(code)
+            if hint is None:
+                hint = ""
+                if len(hints) < _SUGGEST_LIMIT:
+                    near = nearest_codes(code, codes)
+                    hint = f" (nearest: {', '.join(near)})" if near else ""
+                hints[code] = hint
+            ctx.problem(row, "code", f"unknown project code {values.shown(code)}{hint}")
+    nameless = _rows(conn, f"SELECT row, name FROM {STAGE} WHERE code = '' ORDER BY row")
+    if nameless:
+        index: dict[str, list[tuple[int, str, str]]] = {}
+        for pid, code, name in _rows(conn, "SELECT id, code, name FROM project"):
+            index.setdefault(values.name_key(name), []).append((pid, code, name))
+        found = []
+        for row, name in nameless:
+            pid = _by_name(ctx, row, name, index)
+            if pid is not None:
+                found.append({"p": pid, "r": row})
+        if found:
+            from sqlalchemy import text
+
+            conn.execute(text(f"UPDATE {STAGE} SET project_id = :p WHERE row = :r"), found)
+    conn.exec_driver_sql(f"UPDATE {STAGE} SET skip = 1 WHERE project_id IS NULL")
+
+
+def _listed(projects: list[tuple[int, str, str]]) -> str:
+    projects = sorted(projects, key=lambda p: p[1])
+    shown = ", ".join(f"{code} {name}" for _pid, code, name in projects[:5])
+    return shown + (f" and {len(projects) - 5} more" if len(projects) > 5 else "")
+
+
+def _by_name(ctx: Context, row: int, name: str, index: dict) -> int | None:
+    """The one project whose folded name is the row's; else an error listing candidates."""
+    key = values.name_key(name)
+    exact = index.get(key, [])
+    if len(exact) == 1:
+        return exact[0][0]
+    if exact:
+        ctx.problem(row, "name", f"no code, and {len(exact)} projects are named "
+                                 f"'{values.shown(name)}': {_listed(exact)}; give the code "
+                                 "(项目编号)")
+        return None
+    near = [p for k, ps in index.items() if key and (key in k or k in key) for p in ps]
+    which = f"; candidates: {_listed(near)}" if near else ""
+    ctx.problem(row, "name", f"no code, and no project is named '{values.shown(name)}'{which};"
+                             " give the code (项目编号)")
+    return None
+
+
+def names_agree(ctx: Context, conn: Connection) -> None:
+    """A row's name is its code's project's (SPEC §7.1); else an error naming both."""
+    rows = _rows(conn, f"SELECT s.row, s.name, p.code, p.name FROM {STAGE} s JOIN project p"
+                       f" ON p.id = s.project_id WHERE s.code <> '' AND s.name IS NOT NULL"
+                       f" AND s.name <> p.name ORDER BY s.row")
+    wrong = [r for r in rows if not values.names_agree(r[1], r[3])]
+    if not wrong:
+        return
+    index: dict[str, list[str]] = {}
+    for code, name in _rows(conn, "SELECT code, name FROM project"):
+        index.setdefault(values.name_key(name), []).append(code)
+    for row, name, code, own in wrong:
+        other = index.get(values.name_key(name))
+        shown = values.shown(name)
+        message = (f"'{shown}' is {'/'.join(other)}'s name, not {code}'s ({own})" if other
+                   else f"'{shown}' is not the name of {code} ({own})")
+        ctx.problem(row, "name", message + "; check which project the row is for")
+    _skip(conn, [r[0] for r in wrong])
+
+
+def not_withdrawn(ctx: Context, conn: Connection) -> None:
+    """No entries for a project from the month it left the programme."""
+    rows = _rows(conn, f"SELECT s.row, p.code, p.withdrawn_month FROM {STAGE} s JOIN project p"
+                       " ON p.id = s.project_id WHERE p.state = 'withdrawn'"
+                       " AND p.withdrawn_month IS NOT NULL AND s.month >= p.withdrawn_month"
+                       f" AND s.{_LIVE}")
+    for row, code, month in rows:
+        ctx.problem(row, "month", f"{code} was withdrawn from the programme from {month}; "
+                                  "no entries from then on")
+    _skip(conn, [r[0] for r in rows])
+
+
+def once_in_the_file(ctx: Context, conn: Connection) -> None:
+    """A project's month once per file: a second row for it is an error naming the first."""
+    rows = _rows(conn, f"SELECT x.row, p.code, x.month, x.first FROM (SELECT row, project_id,"
+                       " month, MIN(row) OVER (PARTITION BY project_id, month) AS first"
+                       f" FROM {STAGE} WHERE {_LIVE}) x JOIN project p ON p.id = x.project_id"
+                       " WHERE x.row <> x.first")
+    for row, code, month, first in rows:
+        ctx.problem(row, "code", f"{code} {month} is already in this file at row {first}")
+    _skip(conn, [r[0] for r in rows])
+
+
+def not_yet_recorded(ctx: Context, conn: Connection) -> None:
+    """A month already in the ledger is changed by a correction, not by a second entry; a
+    correction needs the entry it corrects."""
+    if ctx.corrections:
+        conn.exec_driver_sql(
+            f"UPDATE {STAGE} SET old_id = e.id, old_amount = e.amount FROM progress_entry e"
+            f" WHERE e.project_id = {STAGE}.project_id AND e.month = {STAGE}.month"
+            f" AND e.superseded_by IS NULL AND {STAGE}.skip = 0")
+        rows = _rows(conn, f"SELECT s.row, p.code, s.month FROM {STAGE} s JOIN project p"
+                           f" ON p.id = s.project_id WHERE s.old_id IS NULL AND s.{_LIVE}")
+        for row, code, month in rows:
+            ctx.problem(row, "code", f"{code} has no entry for {month} to correct; record it "
+                                     "with `innovtrack progress add` or import")
+    else:
+        rows = _rows(conn, f"SELECT s.row, p.code, s.month, e.amount, e.source, e.recorded_at"
+                           f" FROM {STAGE} s JOIN progress_entry e ON e.project_id = s.project_id"
+                           " AND e.month = s.month AND e.superseded_by IS NULL"
+                           f" JOIN project p ON p.id = s.project_id WHERE s.{_LIVE}")
+        for row, code, month, amount, source, at in rows:
+            ctx.problem(row, "code", f"{code} {month} is already recorded ({wan(amount)}, from "
+                                     f"{source} at {at[:16]}); to change it use `innovtrack "
+                                     "progress correct` or `progress import --corrections`")
+    _skip(conn, [r[0] for r in rows])
+
+
+# Per project and year, the file's rows in month order with the ledger's earlier months of
+# the year (`ledger_before`, the effective amounts as they stand). Each row's change to the
+# year's running total is its amount less the entry it replaces; a row giving only the
+# year-to-date sets that total itself, and starts a new group of changes (SPEC §2: its month
+# amount is the difference). before = ledger_before + the file's changes in earlier months.
+_YTD = f"""
+WITH b AS (
+  SELECT s.row, s.project_id, substr(s.month, 1, 4) AS year, s.month, s.amount, s.ytd, s.step,
+    COALESCE(s.old_amount, 0) AS old,
+    (SELECT COALESCE(SUM(e.amount), 0) FROM progress_entry e WHERE e.project_id = s.project_id
+       AND e.superseded_by IS NULL AND e.month >= substr(s.month, 1, 4) || '-01'
+       AND e.month < s.month) AS ledger_before
+  FROM {STAGE} s WHERE s.{_LIVE}
+), g AS (
+  SELECT b.*, COUNT(CASE WHEN amount IS NULL THEN 1 END) OVER (
+      PARTITION BY project_id, year ORDER BY month ROWS UNBOUNDED PRECEDING) AS grp
+  FROM b
+), c AS (
+  SELECT g.*,
+    COALESCE(MAX(CASE WHEN amount IS NULL THEN ytd - ledger_before - old END) OVER (
+        PARTITION BY project_id, year, grp), 0)
+    + SUM(CASE WHEN amount IS NULL THEN 0 ELSE amount - old END) OVER (
+        PARTITION BY project_id, year, grp ORDER BY month ROWS UNBOUNDED PRECEDING) AS done
+  FROM g
+)
+SELECT row, project_id, month, amount, ytd, step,
+  ledger_before + COALESCE(LAG(done) OVER (PARTITION BY project_id, year ORDER BY month), 0)
+    AS before_sum
+FROM c
+"""
+
+
+def year_to_date(ctx: Context, conn: Connection) -> None:
+    """A year-to-date agrees with the ledger's earlier months within half a unit of its last
+    given digit (SPEC §2); a row giving only the year-to-date has its month worked out."""
+    from sqlalchemy import text
+
+    out = ctx.out
+    derived = []
+    for row, _pid, month, amount, ytd, step, before in _rows(conn, _YTD):
+        before = int(before)
+        if amount is None:
+            amount = ytd - before
+            derived.append({"r": row, "a": amount, "b": before})
+            out.derived += 1
+            if step > 10_000:  # rounded coarser than 1 万元: the month carries that rounding
+                out.coarse_derived += 1
+                out.coarse_step = max(out.coarse_step, step)
+            if amount < 0 and not ctx.corrections:
+                ctx.problem(row, "ytd", f"year-to-date going backwards: {wan(ytd)} is less than"
+                                        f" the {wan(before)} already recorded for {month[:4]} "
+                                        f"before {month}")
+        elif ytd is not None and ytd != before + amount and not (
+                2 * abs(ytd - before - amount) < step):
+            if ytd < before:
+                ctx.problem(row, "ytd", f"year-to-date going backwards: {wan(ytd)} is less than"
+                                        f" the {wan(before)} already recorded for {month[:4]} "
+                                        f"before {month}")
+            else:
+                ctx.problem(row, "ytd", f"year-to-date {wan(ytd)} disagrees with the ledger: "
+                                        f"earlier months of {month[:4]} {wan(before)} + this "
+                                        f"month {wan(amount)} = {wan(before + amount)}")
+    if derived:
+        conn.execute(text(f"UPDATE {STAGE} SET amount = :a, before_sum = :b, derived = 1"
+                          " WHERE row = :r"), derived)
+
+
+_ORDER_SQL = "CASE {col} " + " ".join(
+    f"WHEN '{code}' THEN {n}" for code, n in programme.STATUS_ORDER.items()) + " END"
+
+# Each row's status against the latest one before its month (the file's earlier rows, or the
+# ledger's, whichever is later; the file's on a tie) and the ledger's earliest one after it.
+_STATUS = f"""
+WITH f AS (
+  SELECT s.row, s.project_id, s.month, s.status, s.reason,
+    MAX(CASE WHEN s.status IS NOT NULL THEN s.month || s.status END) OVER (
+        PARTITION BY s.project_id ORDER BY s.month ROWS BETWEEN UNBOUNDED PRECEDING
+        AND 1 PRECEDING) AS file_before,
+    (SELECT MAX(e.month || e.status) FROM progress_entry e WHERE e.project_id = s.project_id
+       AND e.superseded_by IS NULL AND e.status IS NOT NULL AND e.month < s.month)
+       AS ledger_before,
+    (SELECT MIN(e.month || e.status) FROM progress_entry e WHERE e.project_id = s.project_id
+       AND e.superseded_by IS NULL AND e.status IS NOT NULL AND e.month > s.month)
+       AS ledger_after
+  FROM {STAGE} s WHERE s.{_LIVE}
+), p AS (
+  SELECT f.*, CASE WHEN ledger_before IS NULL THEN file_before
+                   WHEN file_before IS NULL THEN ledger_before
+                   WHEN substr(ledger_before, 1, 7) > substr(file_before, 1, 7)
+                   THEN ledger_before ELSE file_before END AS prior
+  FROM f
+)
+SELECT row, month, status, prior, ledger_after FROM p
+WHERE status IS NOT NULL AND reason IS NULL AND (
+  (prior IS NOT NULL AND {_ORDER_SQL.format(col="status")}
+     < {_ORDER_SQL.format(col="substr(prior, 8)")})
+  OR (ledger_after IS NOT NULL AND {_ORDER_SQL.format(col="substr(ledger_after, 8)")}
+     < {_ORDER_SQL.format(col="status")}))
+"""
+
+
+def status_order(ctx: Context, conn: Connection) -> None:
+    """A status does not go backwards (建成投产 → 在建) without a reason (SPEC §5's order)."""
+    names, order = programme.STATUSES, programme.STATUS_ORDER
+    for row, month, status, prior, after in _rows(conn, _STATUS):
+        if prior is not None and order[status] < order[prior[7:]]:
+            ctx.problem(row, "status", f"status going backwards: {names[prior[7:]]} "
+                                       f"({prior[:7]}) → {names[status]}; give a reason "
+                                       "(更正原因 column, or --reason)")
+        else:
+            ctx.problem(row, "status", f"{names[status]} in {month} would put the later "
+                                       f"{names[after[7:]]} of {after[:7]} behind it; give a "
+                                       "reason (更正原因 column, or --reason)")
+
+
+LEDGER_CHECKS: tuple[Callable[[Context, Connection], None], ...] = (
+    known_projects, names_agree, not_withdrawn, once_in_the_file, not_yet_recorded,
+    year_to_date, status_order,
+)
+
+
+def check_staged(ctx: Context, conn: Connection) -> None:
+    for check in LEDGER_CHECKS:
+        check(ctx, conn)
+
+
+# --- what the notice and the summary say -----------------------------------------------------------
+
+
+def summarise(ctx: Context, conn: Connection, *, months: bool = True) -> None:
+    """Per month, the entries and the active projects that sent nothing (a region's file
+    answers for that region only, SPEC §7.6); the projects whose investment passes their
+    total; the entries changed before months that already carry a reported year-to-date."""
+    out = ctx.out
+    region = ctx.layout.region
+    if region is None:
+        found = _rows(conn, f"SELECT DISTINCT p.region FROM {STAGE} s JOIN project p"
+                            " ON p.id = s.project_id")
+        region = found[0][0] if len(found) == 1 else None
+    scope, params = "", {}
+    if region is not None:
+        scope, params = " AND p.region = :region", {"region": region}
+    for month, entries in _rows(conn, f"SELECT month, COUNT(*) FROM {STAGE} WHERE {_LIVE}"
+                                      " GROUP BY month ORDER BY month"):
+        missing = []
+        if months and not ctx.corrections:
+            missing = [c for (c,) in _rows(conn, (
+                "SELECT p.code FROM project p WHERE (p.state <> 'withdrawn'"
+                " OR p.withdrawn_month IS NULL OR p.withdrawn_month > :m)"
+                f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.project_id = p.id"
+                f" AND s.month = :m AND s.{_LIVE})"
+                " AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.project_id = p.id"
+                f" AND e.month = :m AND e.superseded_by IS NULL){scope} ORDER BY p.code"),
+                {"m": month, **params})]
+        out.months.append(MonthSummary(month, int(entries), int(entries), missing))
+    out.projects = int(_rows(conn, f"SELECT COUNT(DISTINCT project_id) FROM {STAGE}"
+                                   f" WHERE {_LIVE}")[0][0])
+    # Cumulative investment since the start may not pass the project's total investment.
+    for code, name, spent, total in _rows(conn, (
+            "SELECT p.code, p.name, c.change + COALESCE((SELECT SUM(e.amount) FROM"
+            " progress_entry e WHERE e.project_id = p.id AND e.superseded_by IS NULL), 0),"
+            " p.total_investment FROM (SELECT project_id, SUM(amount - COALESCE(old_amount, 0))"
+            f" AS change FROM {STAGE} WHERE {_LIVE} GROUP BY project_id) c"
+            " JOIN project p ON p.id = c.project_id WHERE c.change > 0 ORDER BY p.code")):
+        if int(spent) > total:
+            out.warnings.append(f"{code} {name}: investment completed since the start "
+                                f"{wan(int(spent))} exceeds the project's total investment "
+                                f"{wan(total)}")
+    out.late = [(pid, month, int(change)) for pid, month, change in _rows(conn, (
+        f"SELECT s.project_id, s.month, s.amount - COALESCE(s.old_amount, 0) FROM {STAGE} s"
+        f" WHERE s.{_LIVE} AND s.amount - COALESCE(s.old_amount, 0) <> 0 AND EXISTS ("
+        " SELECT 1 FROM progress_entry e WHERE e.project_id = s.project_id"
+        " AND e.superseded_by IS NULL AND e.month > s.month) ORDER BY s.row"))]
+
+
+# --- writing the staged rows ----------------------------------------------------------------------
+
+_WRITE_COLUMNS = ("project_id", "month", "amount", "ytd", "status", "problem", "progress_text",
+                  "note", "reported_by", "reason")
+
+
+def insert_entries(conn: Connection, *, stamp: str, source: str, batch: int | None,
+                   by: str, returning: bool = False) -> int | list[int]:
+    """The staged rows as new entries, in file order; the count (or the new ids)."""
+    from sqlalchemy import text
+
+    cols = ", ".join(_WRITE_COLUMNS)
+    picked = ", ".join("COALESCE(reported_by, :by)" if c == "reported_by" else c
+                       for c in _WRITE_COLUMNS)
+    sql = (f"INSERT INTO progress_entry ({cols}, recorded_at, source, batch_id)"
+           f" SELECT {picked}, :stamp, :source, :batch FROM {STAGE} WHERE {_LIVE} ORDER BY row")
+    params = {"by": by, "stamp": stamp, "source": source, "batch": batch}
+    if returning:
+        return [i for (i,) in conn.execute(text(sql + " RETURNING id"), params)]
+    return conn.execute(text(sql), params).rowcount
+
+
+def correction_rows(conn: Connection, by: str) -> list[tuple]:
+    """The staged corrections as entry rows (ENTRY_COLUMNS): what a correction leaves out
+    (status and its sentence, problem, note; the year-to-date when the amount stays) the entry
+    it corrects still says."""
+    return [tuple(r) for r in _rows(conn, (
+        "SELECT s.project_id, s.month, s.amount,"
+        " CASE WHEN s.ytd IS NULL AND s.amount = o.amount THEN o.ytd ELSE s.ytd END,"
+        " COALESCE(s.status, o.status),"
+        " COALESCE(s.problem, o.problem),"
+        " CASE WHEN s.status IS NULL THEN o.progress_text ELSE s.progress_text END,"
+        " COALESCE(s.note, o.note), COALESCE(s.reported_by, :by), s.reason, s.old_id"
+        f" FROM {STAGE} s JOIN progress_entry o ON o.id = s.old_id WHERE s.{_LIVE}"
+        " ORDER BY s.row"), {"by": by})]
