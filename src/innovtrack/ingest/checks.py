@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .. import programme
 from ..errors import Problem
+from ..money import UNITS, fast_to_yuan
 from . import progress as _limits
 from . import values
 from .progress import Checked, Layout, MonthSummary, nearest_codes, wan
@@ -50,9 +52,11 @@ class Context:
     out: Checked = field(default_factory=Checked)
     months: dict = field(default_factory=dict)  # month cell -> label, or ("!", error)
     month_errors: dict = field(default_factory=dict)  # label -> why the file may not have it
-    money: dict = field(default_factory=dict)  # (field, cell) -> 元 or error text
+    money: dict = field(default_factory=dict)  # field -> {cell: (元, rounded) or error text}
     steps: dict = field(default_factory=dict)  # ytd cell -> 元 of its last digit
     statuses: dict = field(default_factory=dict)  # status cell -> code, or None (unknown)
+    pick: Callable | None = None  # the fields of a row by position (read_row sets it)
+    width: int = 0
 
     def problem(self, row: int | None, fieldname: str, message: str) -> None:
         out = self.out
@@ -90,7 +94,7 @@ class Staged:
 
 def _month_of(ctx: Context, number: int, raw: object) -> str | None:
     """The month of a cell (or of the file); a problem and None when it is not one."""
-    if ctx.layout.month is not None and raw is None:
+    if "month" not in ctx.layout.index:  # the month the file states (checked by _layout)
         return ctx.layout.month
     if values.text(raw) == "":
         ctx.problem(number, "month", "required value missing")
@@ -113,28 +117,43 @@ def _month_of(ctx: Context, number: int, raw: object) -> str | None:
 
 
 def _money_of(ctx: Context, number: int, raw: object, fieldname: str) -> tuple[int | None, bool]:
-    """(元 or None for an empty cell, ok)."""
-    if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+    """(元 or None for an empty cell, ok). Each distinct cell text is read once per file."""
+    if raw is None or raw == "":
         return None, True
-    key = (fieldname, raw)
+    cache = ctx.money.setdefault(fieldname, {})
     try:
-        found = ctx.money.get(key)
-    except TypeError:
+        found = cache.get(raw)
+    except TypeError:  # an unhashable cell
         found = None
     if found is None:
-        try:
-            yuan, rounded = values.amount(raw, ctx.layout.units.get(fieldname, "万元"))
-            found = (yuan, rounded)
-        except values.CellError as exc:
-            found = str(exc)
-        if len(ctx.money) < _CACHE_LIMIT:
-            ctx.money[key] = found
-    if isinstance(found, str):
+        unit = ctx.layout.units.get(fieldname, "万元")
+        yuan = fast_to_yuan(raw, UNITS[unit]) if raw.__class__ is str else None
+        if yuan is not None:  # plain digits, the common cell: read without Decimal
+            found = (yuan, False)
+        elif isinstance(raw, str) and not raw.strip():
+            found = (None, False)
+        else:
+            try:
+                found = values.amount(raw, unit)
+            except values.CellError as exc:
+                found = str(exc)
+        if len(cache) < _CACHE_LIMIT:
+            cache[raw] = found
+    if found.__class__ is str:
         ctx.problem(number, fieldname, found)
         return None, False
     if found[1]:
         ctx.out.rounded += 1
     return found[0], True
+
+
+def _step_of(ctx: Context, raw: object) -> int:
+    step = ctx.steps.get(raw) if raw.__class__ in (str, int, float) else None
+    if step is None:
+        step = values.step(raw, ctx.layout.units.get("ytd", "万元"))
+        if len(ctx.steps) < _CACHE_LIMIT:
+            ctx.steps[raw] = step
+    return step
 
 
 def _status_of(ctx: Context, number: int, text: str) -> tuple[str | None, bool]:
@@ -165,64 +184,70 @@ def _status_of(ctx: Context, number: int, text: str) -> tuple[str | None, bool]:
     return worded, True
 
 
+_READ = ("code", "name", "month", "amount", "ytd", "status", "problem", "note", "reported_by",
+         "reason")
+
+
+def _text(cell: object) -> str | None:
+    if cell is None:
+        return None
+    if cell.__class__ is str:
+        return cell.strip() or None
+    return values.text(cell) or None
+
+
 def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
     """A row's cells as a Staged row; None (with its problems noted) when a cell is unreadable.
 
     Reading is checking for what a cell can be alone: a control character or an overlong cell
     (SPEC §7.10), a month, amounts and a status that can be read."""
     lay = ctx.layout
-    idx = lay.index
-    width = max(idx.values()) + 1
-    if len(cells) < width:
-        cells = [*cells, *[None] * (width - len(cells))]
+    if ctx.pick is None:  # the fields' positions, once per file; a missing field reads None
+        width = max(lay.index.values()) + 1
+        ctx.width = width
+        ctx.pick = itemgetter(*(lay.index.get(f, width) for f in _READ))
+    width = ctx.width
+    row = cells[:width]
+    row += [None] * (width + 1 - len(row))
     number = number or 0
     damaged = values.cell_problem(cells)
     if damaged is not None:
-        fields_at = {pos: f for f, pos in idx.items()}
+        fields_at = {pos: f for f, pos in lay.index.items()}
         pos, message = damaged
         ctx.problem(number, fields_at.get(pos, f"column {pos + 1}"), message)
         return None
-
-    def cell(fieldname):
-        pos = idx.get(fieldname)
-        return None if pos is None else cells[pos]
-
-    def text(fieldname):
-        return values.text(cell(fieldname)) or None
+    code, name, month, amount, ytd, sentence, problem, note, by, reason = ctx.pick(row)
 
     ok = True
-    code = values.clean_code(cell("code")) if "code" in idx else ""
-    name = text("name")
+    if code.__class__ is str and code.isascii() and code.isprintable():
+        code = code.strip()
+    else:  # full-width, a BOM, a U+200B, a number
+        code = values.clean_code(code)
+    name = _text(name)
     if not code and not name:
         ctx.problem(number, "code", "required value missing")
         ok = False
-    month = _month_of(ctx, number, cell("month") if "month" in idx else None)
+    month = _month_of(ctx, number, month)
     ok &= month is not None
-    amount, good = _money_of(ctx, number, cell("amount"), "amount")
+    raw_ytd = ytd
+    amount, good = _money_of(ctx, number, amount, "amount")
     ok &= good
-    ytd, good = _money_of(ctx, number, cell("ytd"), "ytd")
+    ytd, good = _money_of(ctx, number, ytd, "ytd")
     ok &= good
-    step = 1
-    if ytd is not None:
-        raw = cell("ytd")
-        step = ctx.steps.get(raw) if isinstance(raw, str | int | float) else None
-        if step is None:
-            step = values.step(raw, lay.units.get("ytd", "万元"))
-            if len(ctx.steps) < _CACHE_LIMIT:
-                ctx.steps[raw] = step
-    sentence = text("status")
+    step = 1 if ytd is None else _step_of(ctx, raw_ytd)
+    sentence = _text(sentence)
     status, good = _status_of(ctx, number, sentence or "")
     ok &= good
     if not ok:
         return None
-    return Staged(number, code, name, month, amount, ytd, step, status, sentence, text("problem"),
-                  text("note"), text("reported_by"), text("reason"))
+    return Staged(number, code, name, month, amount, ytd, step, status, sentence, _text(problem),
+                  _text(note), _text(by), _text(reason))
 
 
 # --- the checks of one row ----------------------------------------------------------------------
 
 
-def month_in_programme(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+def month_in_programme(ctx: Context, r: Staged) -> list[tuple[str, str]]:
     """A month of the programme's years, not in the future, and the one the file states."""
     error = ctx.month_errors.get(r.month)
     if error is None:
@@ -241,34 +266,40 @@ def month_in_programme(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
             error = (f"{r.month} is not the report's month ({lay.period}月, as its column "
                      "headers say)")
         ctx.month_errors[r.month] = error
-    if error:
-        yield "month", error
+    return [("month", error)] if error else _NONE
 
 
-def not_negative(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+def not_negative(ctx: Context, r: Staged) -> list[tuple[str, str]]:
     """A month can only be negative as a correction with its reason."""
+    found = []
     if ctx.corrections:
-        return
+        return found
     if r.amount is not None and r.amount < 0:
-        yield "amount", (f"negative amount {wan(r.amount)}: a month can only be negative as a "
-                         "correction with a reason (`innovtrack progress correct`)")
+        found.append(("amount", f"negative amount {wan(r.amount)}: a month can only be negative "
+                                "as a correction with a reason (`innovtrack progress correct`)"))
     if r.ytd is not None and r.ytd < 0:
-        yield "ytd", f"negative year-to-date {wan(r.ytd)}"
+        found.append(("ytd", f"negative year-to-date {wan(r.ytd)}"))
+    return found
 
 
-def reason_given(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+def reason_given(ctx: Context, r: Staged) -> list[tuple[str, str]]:
     if ctx.corrections and r.reason is None:
-        yield "reason", "required value missing (a correction needs its reason)"
+        return [("reason", "required value missing (a correction needs its reason)")]
+    return _NONE
 
 
-def something_reported(ctx: Context, r: Staged) -> Iterator[tuple[str, str]]:
+def something_reported(ctx: Context, r: Staged) -> list[tuple[str, str]]:
     """A row with a problem or a status but no figure is not "nothing": it owes its amount."""
     if r.amount is None and r.ytd is None and not r.blank:
-        yield "amount", ("required value missing (give the month's amount, the year-to-date "
-                         "figure, or both)")
+        return [("amount", "required value missing (give the month's amount, the year-to-date "
+                           "figure, or both)")]
+    return _NONE
 
 
-ROW_CHECKS: tuple[Callable[[Context, Staged], Iterable[tuple[str, str]]], ...] = (
+_NONE: list = []  # what a check returns for a sound row (never appended to)
+
+
+ROW_CHECKS: tuple[Callable[[Context, Staged], list[tuple[str, str]]], ...] = (
     month_in_programme, not_negative, reason_given, something_reported,
 )
 
@@ -300,7 +331,7 @@ def typed_rows(ctx: Context, rows: Iterable[tuple[int | None, list]]) -> Iterato
 
 
 _STAGE_DDL = f"""CREATE TEMP TABLE {STAGE} (
-    row BIGINT PRIMARY KEY, code TEXT NOT NULL, name TEXT, month TEXT NOT NULL,
+    row INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT, month TEXT NOT NULL,
     amount BIGINT, ytd BIGINT, step BIGINT NOT NULL, status TEXT, progress_text TEXT,
     problem TEXT, note TEXT, reported_by TEXT, reason TEXT, blank INTEGER NOT NULL,
     project_id BIGINT, skip INTEGER NOT NULL DEFAULT 0, old_id BIGINT, old_amount BIGINT,
@@ -314,7 +345,6 @@ def stage(conn: Connection, rows: Iterable[Staged]) -> None:
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {store.temp_name(conn, STAGE)}")
     conn.exec_driver_sql(_STAGE_DDL.replace("{tail}", store.temp_tail(conn)))
     store.insert_many(conn, STAGE, STAGED_COLUMNS, (r.values() for r in rows))
-    conn.exec_driver_sql(f"CREATE INDEX {STAGE}_pm ON {STAGE} (project_id, month)")
 
 
 def unstage(conn: Connection) -> None:
@@ -386,6 +416,8 @@ def known_projects(ctx: Context, conn: Connection) -> None:
 
             conn.execute(text(f"UPDATE {STAGE} SET project_id = :p WHERE row = :r"), found)
     conn.exec_driver_sql(f"UPDATE {STAGE} SET skip = 1 WHERE project_id IS NULL")
+    # Built once the ids are in: the checks after this one look rows up by project and month.
+    conn.exec_driver_sql(f"CREATE INDEX {STAGE}_pm ON {STAGE} (project_id, month)")
 
 
 def _listed(projects: list[tuple[int, str, str]]) -> str:
@@ -505,10 +537,14 @@ WITH b AS (
         PARTITION BY project_id, year, grp ORDER BY month ROWS UNBOUNDED PRECEDING) AS done
   FROM g
 )
-SELECT row, project_id, month, amount, ytd, step,
-  ledger_before + COALESCE(LAG(done) OVER (PARTITION BY project_id, year ORDER BY month), 0)
-    AS before_sum
-FROM c
+SELECT * FROM (
+  SELECT row, project_id, month, amount, ytd, step,
+    ledger_before + COALESCE(LAG(done) OVER (PARTITION BY project_id, year ORDER BY month), 0)
+      AS before_sum
+  FROM c) d
+-- only the rows the check has something to say about: a month to work out, or a disagreement
+WHERE amount IS NULL OR (ytd IS NOT NULL AND ytd <> before_sum + amount
+                         AND 2 * ABS(ytd - before_sum - amount) >= step)
 """
 
 
@@ -532,8 +568,7 @@ def year_to_date(ctx: Context, conn: Connection) -> None:
                 ctx.problem(row, "ytd", f"year-to-date going backwards: {wan(ytd)} is less than"
                                         f" the {wan(before)} already recorded for {month[:4]} "
                                         f"before {month}")
-        elif ytd is not None and ytd != before + amount and not (
-                2 * abs(ytd - before - amount) < step):
+        else:  # the query returns only the rows that disagree beyond the figure's precision
             if ytd < before:
                 ctx.problem(row, "ytd", f"year-to-date going backwards: {wan(ytd)} is less than"
                                         f" the {wan(before)} already recorded for {month[:4]} "
@@ -622,17 +657,25 @@ def summarise(ctx: Context, conn: Connection, *, months: bool = True) -> None:
     scope, params = "", {}
     if region is not None:
         scope, params = " AND p.region = :region", {"region": region}
+    active = ("(p.state <> 'withdrawn' OR p.withdrawn_month IS NULL OR p.withdrawn_month > :m)"
+              + scope)
     for month, entries in _rows(conn, f"SELECT month, COUNT(*) FROM {STAGE} WHERE {_LIVE}"
                                       " GROUP BY month ORDER BY month"):
         missing = []
-        if months and not ctx.corrections:
+        # Everyone reported (the usual whole-province file): no project to look for.
+        everyone = months and _rows(conn, (
+            f"SELECT (SELECT COUNT(*) FROM project p WHERE {active}) - (SELECT COUNT(*) FROM"
+            f" {STAGE} s JOIN project p ON p.id = s.project_id WHERE s.month = :m"
+            f" AND s.{_LIVE} AND {active}) - (SELECT COUNT(*) FROM progress_entry e JOIN"
+            " project p ON p.id = e.project_id WHERE e.month = :m AND e.superseded_by IS NULL"
+            f" AND {active})"), {"m": month, **params})[0][0] == 0
+        if months and not ctx.corrections and not everyone:
             missing = [c for (c,) in _rows(conn, (
-                "SELECT p.code FROM project p WHERE (p.state <> 'withdrawn'"
-                " OR p.withdrawn_month IS NULL OR p.withdrawn_month > :m)"
+                f"SELECT p.code FROM project p WHERE {active}"
                 f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.project_id = p.id"
                 f" AND s.month = :m AND s.{_LIVE})"
                 " AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.project_id = p.id"
-                f" AND e.month = :m AND e.superseded_by IS NULL){scope} ORDER BY p.code"),
+                " AND e.month = :m AND e.superseded_by IS NULL) ORDER BY p.code"),
                 {"m": month, **params})]
         out.months.append(MonthSummary(month, int(entries), int(entries), missing))
     out.projects = int(_rows(conn, f"SELECT COUNT(DISTINCT project_id) FROM {STAGE}"

@@ -110,6 +110,10 @@ def step(cell: object, unit: str) -> int:
     """元 in one unit of the cell's last given digit: 20.93 亿元 → 1,000,000 (0.01 亿元).
 
     A reported figure agrees with the ledger within half of this (SPEC §2)."""
+    if cell.__class__ is str and cell.isascii():  # 1234.5: one digit after the point
+        head, dot, tail = cell.strip().partition(".")
+        if head.isdigit() and (not dot or tail.isdigit()):
+            return max(1, UNITS[unit] // 10 ** len(tail)) if len(tail) < 9 else 1
     if isinstance(cell, str) and cell[-1:] == "元":
         m = _UNIT_IN_CELL.match(unicodedata.normalize("NFKC", cell))
         if m:
