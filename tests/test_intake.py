@@ -411,3 +411,21 @@ def test_the_sentence_shows_in_the_lagging_table_detail_sheet_and_project(seeded
     assert got == said
     shown = json.loads(cli("projects", "show", "CX-014", "--format", "json").stdout)
     assert [e["progress_text"] for e in shown["entries"]] == ["一期工程试生产"]
+
+
+def test_a_project_lists_footer_is_left_out_and_kept(ledger, tmp_path):
+    header = list(SEEDS[0])
+    path = tmp_path / "list.csv"
+    with open(path, "w", encoding="gb18030", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        w.writerow(["青海省百项创新攻坚工程项目表"] + [""] * (len(header) - 1))
+        w.writerow(header)
+        w.writerows([list(r.values()) for r in SEEDS[:3]])
+        w.writerow(["填表人：李某", "", "联系电话：0971-6123456"] + [""] * (len(header) - 3))
+        w.writerow(["注：总投资为项目批复总投资。"] + [""] * (len(header) - 1))
+    result = import_projects(ledger, path)
+    assert len(result.added) == 3
+    assert any("footer and note row(s) left out: row 6, 7" in n for n in result.notices)
+    with ledger.read() as conn:
+        assert conn.exec_driver_sql("SELECT filled_by, contact_phone FROM import_batch").one() \
+            == ("李某", "0971-6123456")

@@ -73,15 +73,19 @@ def find_batch(conn: Connection, kind: str, digest: str):
 
 
 def record_batch(conn: Connection, *, kind: str, file_name: str, digest: str, rows: int,
-                 added: int, updated: int, unchanged: int, by: str | None) -> int:
+                 added: int, updated: int, unchanged: int, by: str | None,
+                 signed: dict | None = None) -> int:
+    """A new import batch; `signed` holds the file's 填表人 (filled_by) and 联系电话 (phone)."""
     from sqlalchemy import text
 
+    signed = signed or {}
     return conn.execute(
         text("INSERT INTO import_batch (kind, file_name, content_hash, rows_read, added,"
-             " updated, unchanged, imported_at, imported_by)"
-             " VALUES (:k, :f, :h, :r, :a, :u, :n, :t, :b) RETURNING id"),
+             " updated, unchanged, imported_at, imported_by, filled_by, contact_phone)"
+             " VALUES (:k, :f, :h, :r, :a, :u, :n, :t, :b, :fb, :ph) RETURNING id"),
         dict(k=kind, f=file_name, h=digest, r=rows, a=added, u=updated, n=unchanged,
-             t=now_text(), b=by)).scalar_one()
+             t=now_text(), b=by, fb=signed.get("filled_by"),
+             ph=signed.get("phone"))).scalar_one()
 
 
 # --- project lists ----------------------------------------------------------------------
@@ -159,6 +163,8 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
     if checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")
+    if table.footer_rows:
+        result.notices.append(table.footer_notice())
     digest = file_hash(path)
     by = by or current_user()
 
@@ -191,7 +197,8 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
             stamp = now_text()
             batch = record_batch(conn, kind="projects", file_name=str(path), digest=digest,
                                  rows=len(checked.records), added=len(new),
-                                 updated=len(changed), unchanged=result.unchanged, by=by)
+                                 updated=len(changed), unchanged=result.unchanged, by=by,
+                                 signed=table.signed)
             _insert_projects(ledger, conn, new, stamp)
             if changed:
                 code_of = {existing[r.code][0]: r.code for r in changed}

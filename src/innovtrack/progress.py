@@ -4,7 +4,8 @@ projects, and listing entries.
 Entries are append-only. A correction is a new entry that names the one it supersedes; the
 old entry's superseded_by is the only update an entry ever gets. Every write is one
 transaction (Ledger.write) and any problem rolls all of it back. ingest/progress.py does the
-checking; this module answers its questions about the ledger (SqlView) and writes.
+checking (ingest/checks.py: typed rows, then named checks over a staging table); this module
+opens the transaction, runs them and writes.
 """
 
 from __future__ import annotations
@@ -377,13 +378,7 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
             f"year-to-date rounded to {wan(checked.coarse_step)} carry that rounding "
             f"(up to ±{wan(checked.coarse_step // 2)} each)")
     if table.footer_rows:
-        signed = table.signed
-        kept = ", ".join(f"{label} {signed[k]}" for k, label in
-                         (("filled_by", "填表人"), ("phone", "联系电话"), ("unit", "填报单位"))
-                         if k in signed)
-        result.notices.append(f"{table.display}: footer and note row(s) left out: row "
-                              + ", ".join(map(str, table.footer_rows))
-                              + (f" (kept with the import: {kept})" if kept else ""))
+        result.notices.append(table.footer_notice())
     if checked is not None and checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")
@@ -424,7 +419,8 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
             summarise(ctx, conn)
             stamp = now_text()
             batch = record_batch(conn, kind=kind, file_name=table.display, digest=digest,
-                                 rows=0, added=0, updated=0, unchanged=0, by=by)
+                                 rows=0, added=0, updated=0, unchanged=0, by=by,
+                                 signed=table.signed)  # the footer is read by now
             if corrections:
                 written = correction_rows(conn, by)
                 if written:
@@ -443,15 +439,10 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
             result.projects = out.projects
             result.months = out.months
             result.derived = out.derived
-            from sqlalchemy import text
-
-            signed = table.signed  # the footer is read by now
-            conn.execute(text(
-                "UPDATE import_batch SET rows_read = :r, added = :a, updated = :u,"
-                " filled_by = :f, contact_phone = :p WHERE id = :b"),
-                {"r": int(out.rows), "a": 0 if corrections else int(count),
-                 "u": int(count) if corrections else 0, "f": signed.get("filled_by"),
-                 "p": signed.get("phone"), "b": int(batch)})
+            conn.exec_driver_sql(
+                f"UPDATE import_batch SET rows_read = {int(out.rows)},"
+                f" added = {0 if corrections else int(count)},"
+                f" updated = {int(count) if corrections else 0} WHERE id = {int(batch)}")
             if dry_run:
                 raise _DryRun
             result.batch_id = batch

@@ -184,6 +184,18 @@ class Table:
         header and the footer rows; the first of each. Complete once rows() is read."""
         return footer_fields(self.preamble + self.footer_lines)
 
+    def footer_notice(self) -> str | None:
+        """The notice naming the footer and note rows left out, and what was kept of them."""
+        if not self.footer_rows:
+            return None
+        signed = self.signed
+        kept = ", ".join(f"{label} {signed[k]}" for k, label in
+                         (("filled_by", "填表人"), ("phone", "联系电话"), ("unit", "填报单位"))
+                         if k in signed)
+        return (f"{self.display}: footer and note row(s) left out: row "
+                + ", ".join(map(str, self.footer_rows))
+                + (f" (kept with the import: {kept})" if kept else ""))
+
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells) for each data row; blank, 合计 and section-heading rows
         (一、创新攻坚项目 with its subtotals) are left out, the headings with a notice."""
