@@ -429,3 +429,9 @@ def test_a_project_lists_footer_is_left_out_and_kept(ledger, tmp_path):
     with ledger.read() as conn:
         assert conn.exec_driver_sql("SELECT filled_by, contact_phone FROM import_batch").one() \
             == ("李某", "0971-6123456")
+
+
+def test_progress_add_takes_a_code_typed_another_way(seeded):
+    result = record_entry(seeded, "\ufeffｃｘ－００５", "2016-03", amount="12", status="试运行")
+    assert result.entry["code"] == "CX-005"
+    assert entries(seeded)[("CX-005", "2016-03")][2:4] == ("building", "试运行")
