@@ -70,3 +70,12 @@ def test_a_report_lists_only_its_months_and_its_projects(flagged, cli):
     run = cli("report", "monthly", "--month", "2016-01", "--format", "json")
     got = {(f["code"], f["month"], f["rule"]) for f in json.loads(run.stdout)["data_quality"]}
     assert got == {e for e in EXPECTED if e[1] == "2016-01"}
+
+
+def test_the_report_tables_show_the_flags(flagged, cli):
+    run = cli("report", "monthly", "--month", "2016-03", "--format", "markdown")
+    assert run.code == 0, run.stderr
+    assert f"## 数据质量（{len(EXPECTED)}条）" in run.stdout
+    assert "| CX-042 | 2016-03 | 连续三月金额相同 |" in run.stdout
+    shown = cli("report", "quarterly", "--year", "2016", "--quarter", "1").stdout
+    assert "数据质量" in shown and "超总投资" in shown

@@ -32,21 +32,22 @@ def _wan(yuan) -> str:
 @dataclass(frozen=True)
 class Rule:
     name: str
+    label: str  # how a report names it
     where: str  # over the columns of _BASE
     detail: Callable[[tuple], str]  # (code, month, amount, ytd, cum, plan, total, prev1, prev2)
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("spend_while_preparing", "status_now = 'preparing' AND plan > 0 AND ytd * 10 > plan",
+    Rule("spend_while_preparing", "前期阶段投资偏大", "status_now = 'preparing' AND plan > 0 AND ytd * 10 > plan",
          lambda r: f"年初累计完成 {_wan(r[3])}，超过年度计划 {_wan(r[5])} 的 10%，形象进度仍为前期"),
-    Rule("over_plan", "plan > 0 AND ytd * 2 > plan * 3",
+    Rule("over_plan", "超年度计划", "plan > 0 AND ytd * 2 > plan * 3",
          lambda r: f"年初累计完成 {_wan(r[3])}，超过年度计划 {_wan(r[5])} 的 150%"),
-    Rule("over_total", "total > 0 AND cum > total",
+    Rule("over_total", "超总投资", "total > 0 AND cum > total",
          lambda r: f"自首次填报累计完成 {_wan(r[4])}，超过总投资 {_wan(r[6])}"),
-    Rule("repeated_amount", "amount <> 0 AND prev1 = amount AND prev2 = amount"
+    Rule("repeated_amount", "连续三月金额相同", "amount <> 0 AND prev1 = amount AND prev2 = amount"
                             " AND prev2_at = at - 2",
          lambda r: f"连续三个月本月完成投资均为 {_wan(r[2])}"),
-    Rule("spike", "plan > 0 AND amount > plan",
+    Rule("spike", "单月超全年计划", "plan > 0 AND amount > plan",
          lambda r: f"本月完成 {_wan(r[2])}，超过全年计划 {_wan(r[5])}"),
 )
 
@@ -76,6 +77,15 @@ ORDER BY code, month
 """
 
 EFFECTIVE = "(SELECT * FROM progress_entry WHERE superseded_by IS NULL)"
+
+
+LABELS = {rule.name: rule.label for rule in RULES}
+HEADS = ("项目编号", "月份", "规则", "说明")
+
+
+def flag_cells(flag: Flag) -> list[str]:
+    """A flag as a report table's row (terminal, Markdown)."""
+    return [flag.code, flag.month, LABELS[flag.rule], flag.detail]
 
 
 def find_flags(rows: Callable[[str, dict], list[tuple]], *, first: str = "0000-00",

@@ -280,6 +280,11 @@ def to_markdown(report: Report) -> str:
                                 for g in report.problems for i in g.items], set())
         else:
             lines.append("无。")
+        if report.data_quality:
+            from ..quality import HEADS, flag_cells
+
+            lines += ["", f"## 数据质量（{len(report.data_quality)}条）", ""]
+            lines += _md_table(list(HEADS), [flag_cells(f) for f in report.data_quality], set())
         if spec.kind == "monthly":
             lines += ["", f"## {int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）", ""]
             if report.unreported:

@@ -79,6 +79,16 @@ def report_renderables(report: Report) -> list:
                 probs.add_row(g.responsible_unit if k == 0 else "", item.code, item.name,
                               item.month, item.problem)
         parts.append(probs)
+        if report.data_quality:
+            from ..quality import HEADS, flag_cells
+
+            quality = Table(title=f"数据质量（{len(report.data_quality)}条）", header_style="bold",
+                            title_justify="left")
+            for head in HEADS:
+                quality.add_column(head)
+            for flag in report.data_quality:
+                quality.add_row(*flag_cells(flag))
+            parts.append(quality)
         if spec.kind == "monthly":
             unrep = Table(title=f"{int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）",
                           header_style="bold", title_justify="left")
