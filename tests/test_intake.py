@@ -435,3 +435,19 @@ def test_progress_add_takes_a_code_typed_another_way(seeded):
     result = record_entry(seeded, "\ufeffｃｘ－００５", "2016-03", amount="12", status="试运行")
     assert result.entry["code"] == "CX-005"
     assert entries(seeded)[("CX-005", "2016-03")][2:4] == ("building", "试运行")
+
+
+def test_check_holds_a_rounded_ytd_to_the_same_precision(seeded, tmp_path):
+    from innovtrack.check import run_checks
+
+    header = ["项目编号", "本月完成投资（万元）", "自年初累计完成投资（亿元）"]
+    record_entry(seeded, "CX-023", "2016-06", amount="20000.7")
+    path = office_csv(tmp_path / "yi.csv", header, [["CX-023", "930", "2.09"]], above=())
+    import_progress(seeded, path)  # 20,930.7 万元 reported as 2.09 亿元: agrees within 50 万元
+    assert [f for f in run_checks(seeded) if f.check == "ytd"] == []
+    record_entry(seeded, "CX-037", "2016-06", amount="100", ytd="100")
+    with seeded.write() as conn:  # a figure that stopped adding up: still found
+        conn.exec_driver_sql("UPDATE progress_entry SET amount = amount + 10000 WHERE month ="
+                             " '2016-06' AND project_id = (SELECT id FROM project"
+                             " WHERE code = 'CX-037')")
+    assert [f.scope for f in run_checks(seeded) if f.check == "ytd"] == ["CX-037 2016-06"]

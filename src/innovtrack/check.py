@@ -106,13 +106,17 @@ def run_checks(ledger: Ledger) -> list[Finding]:
         if orphans:
             findings.append(Finding("orphan", "progress", 0, orphans,
                                     f"{orphans} progress entries name no project"))
+        from .ingest.progress import ytd_disagrees
+
         for code, month, ytd, computed in conn.exec_driver_sql(
                 "SELECT p.code, x.month, x.ytd, x.computed FROM ("
-                " SELECT project_id, month, ytd, SUM(amount) OVER ("
+                " SELECT project_id, month, ytd, ytd_step, SUM(amount) OVER ("
                 "  PARTITION BY project_id, substr(month, 1, 4) ORDER BY month) AS computed"
                 " FROM progress_entry WHERE superseded_by IS NULL) x"
                 " JOIN project p ON p.id = x.project_id"
-                " WHERE x.ytd IS NOT NULL AND x.ytd <> x.computed ORDER BY p.code, x.month"):
+                " WHERE x.ytd IS NOT NULL AND"
+                f" {ytd_disagrees('x.ytd', 'x.computed', 'COALESCE(x.ytd_step, 1)')}"
+                " ORDER BY p.code, x.month"):
             computed = int(computed)
             findings.append(Finding(
                 "ytd", f"{code} {month}", ytd, computed,

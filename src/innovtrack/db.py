@@ -175,8 +175,10 @@ def _m2_programme(conn: Connection) -> None:
 
 
 def _m3_intake(conn: Connection) -> None:
-    """SPEC §7.5/7.7: the 形象进度 sentence as written, and who signed a file (填表人, 联系电话)."""
+    """SPEC §7.5/7.7 and §2: the 形象进度 sentence as written, the precision a year-to-date
+    was given to, and who signed a file (填表人, 联系电话)."""
     _ddl(conn, ["ALTER TABLE progress_entry ADD COLUMN progress_text TEXT",
+                "ALTER TABLE progress_entry ADD COLUMN ytd_step BIGINT",
                 "ALTER TABLE import_batch ADD COLUMN filled_by TEXT",
                 "ALTER TABLE import_batch ADD COLUMN contact_phone TEXT"])
 

@@ -97,6 +97,7 @@ class ProgressEntry(SQLModel, table=True):
     superseded_by: int | None = None
     reason: str | None = None
     progress_text: str | None = None  # the 形象进度 cell as written
+    ytd_step: int | None = _money(nullable=True)  # 元 of the ytd's last given digit (SPEC §2)
 
 
 class Target(SQLModel, table=True):

@@ -23,7 +23,7 @@ from ..errors import Problem
 from ..money import UNITS, fast_to_yuan
 from . import progress as _limits
 from . import values
-from .progress import Checked, Layout, MonthSummary, nearest_codes, wan
+from .progress import Checked, Layout, MonthSummary, nearest_codes, wan, ytd_disagrees
 from .status import status_from_text
 
 if TYPE_CHECKING:
@@ -545,8 +545,8 @@ SELECT * FROM (
       AS before_sum
   FROM c) d
 -- only the rows the check has something to say about: a month to work out, or a disagreement
-WHERE amount IS NULL OR (ytd IS NOT NULL AND ytd <> before_sum + amount
-                         AND 2 * ABS(ytd - before_sum - amount) >= step)
+WHERE amount IS NULL OR (ytd IS NOT NULL
+                         AND {ytd_disagrees("ytd", "before_sum + amount", "step")})
 """
 
 
@@ -703,7 +703,7 @@ def summarise(ctx: Context, conn: Connection, *, months: bool = True) -> None:
 # --- writing the staged rows ----------------------------------------------------------------------
 
 _WRITE_COLUMNS = ("project_id", "month", "amount", "ytd", "status", "problem", "progress_text",
-                  "note", "reported_by", "reason")
+                  "note", "reported_by", "reason", "ytd_step")
 
 
 def insert_entries(conn: Connection, *, stamp: str, source: str, batch: int | None,
@@ -712,8 +712,9 @@ def insert_entries(conn: Connection, *, stamp: str, source: str, batch: int | No
     from sqlalchemy import text
 
     cols = ", ".join(_WRITE_COLUMNS)
-    picked = ", ".join("COALESCE(reported_by, :by)" if c == "reported_by" else c
-                       for c in _WRITE_COLUMNS)
+    special = {"reported_by": "COALESCE(reported_by, :by)",
+               "ytd_step": "CASE WHEN ytd IS NULL THEN NULL ELSE step END"}
+    picked = ", ".join(special.get(c, c) for c in _WRITE_COLUMNS)
     sql = (f"INSERT INTO progress_entry ({cols}, recorded_at, source, batch_id)"
            f" SELECT {picked}, :stamp, :source, :batch FROM {STAGE} WHERE {_LIVE} ORDER BY row")
     params = {"by": by, "stamp": stamp, "source": source, "batch": batch}
@@ -732,6 +733,7 @@ def correction_rows(conn: Connection, by: str) -> list[tuple]:
         " COALESCE(s.status, o.status),"
         " COALESCE(s.problem, o.problem),"
         " CASE WHEN s.status IS NULL THEN o.progress_text ELSE s.progress_text END,"
-        " COALESCE(s.note, o.note), COALESCE(s.reported_by, :by), s.reason, s.old_id"
+        " COALESCE(s.note, o.note), COALESCE(s.reported_by, :by), s.reason, s.old_id,"
+        " CASE WHEN s.ytd IS NOT NULL THEN s.step WHEN s.amount = o.amount THEN o.ytd_step END"
         f" FROM {STAGE} s JOIN progress_entry o ON o.id = s.old_id WHERE s.{_LIVE}"
         " ORDER BY s.row"), {"by": by})]

@@ -19,7 +19,14 @@ from .headers import PROGRESS_FIELDS
 
 # The columns of an entry row (a correction's, as written), in order.
 ENTRY_COLUMNS = ("project_id", "month", "amount", "ytd", "status", "problem", "progress_text",
-                 "note", "reported_by", "reason", "supersedes")
+                 "note", "reported_by", "reason", "supersedes", "ytd_step")
+
+
+def ytd_disagrees(reported: str, expected: str, step: str) -> str:
+    """SQL: a reported year-to-date disagrees with the figure the ledger gives when they differ
+    by half a unit of its last given digit or more (SPEC §2: 20.93 亿元 agrees within 50 万元).
+    The one statement of the rule, for the import's checks and for `innovtrack check`."""
+    return f"(({reported}) <> ({expected}) AND 2 * ABS(({reported}) - ({expected})) >= ({step}))"
 
 _TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 # Problems kept in full; beyond these (a wholly wrong million-row file) they are only counted,
