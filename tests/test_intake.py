@@ -451,3 +451,30 @@ def test_check_holds_a_rounded_ytd_to_the_same_precision(seeded, tmp_path):
                              " '2016-06' AND project_id = (SELECT id FROM project"
                              " WHERE code = 'CX-037')")
     assert [f.scope for f in run_checks(seeded) if f.check == "ytd"] == ["CX-037 2016-06"]
+
+
+def test_a_regional_workbook_in_yi_with_merged_title_and_footer(seeded, tmp_path):
+    """An XLSX as Excel saves a region's form: the title and 填报单位 merged across the table, a
+    单位：亿元 line, amounts as numeric cells in 亿元 to two decimals, footers merged too."""
+    import xlsxwriter
+
+    path = tmp_path / "haidong_2016-07.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("7月")
+    header = ["序号", "项目编号", "项目名称", "本月完成投资（亿元）", "1-7月累计完成投资（亿元）", "形象进度"]
+    sheet.merge_range(0, 0, 0, 5, "海东市百项创新攻坚工程2016年7月项目进展情况表")
+    sheet.merge_range(1, 0, 1, 3, "填报单位：海东市发展和改革委员会")
+    sheet.write(1, 5, "单位：亿元")
+    sheet.write_row(2, 0, header)
+    picked = HAIDONG[:3]
+    for i, r in enumerate(picked):
+        sheet.write_row(3 + i, 0, [i + 1, r["项目编号"], r["项目名称"], 0.12, 0.12, "一期工程试运行"])
+    sheet.merge_range(6, 0, 6, 5, "填表人：张某某　联系电话：0972-8612345")
+    book.close()
+    result = import_progress(seeded, path, by="someone")
+    got = entries(seeded)
+    assert {k: v[:5] for k, v in got.items()} == {
+        (r["项目编号"], "2016-07"): (12_000_000, 12_000_000, "building", "一期工程试运行",
+                                   "海东市发展和改革委员会") for r in picked}
+    assert result.months[0].missing == sorted(r["项目编号"] for r in HAIDONG[3:])
+    assert any("footer and note row(s) left out: row 7" in n for n in result.notices)
