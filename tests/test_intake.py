@@ -478,3 +478,32 @@ def test_a_regional_workbook_in_yi_with_merged_title_and_footer(seeded, tmp_path
                                    "海东市发展和改革委员会") for r in picked}
     assert result.months[0].missing == sorted(r["项目编号"] for r in HAIDONG[3:])
     assert any("footer and note row(s) left out: row 7" in n for n in result.notices)
+
+
+def test_a_year_to_date_chain_over_several_months_of_one_file(seeded, tmp_path):
+    """Months given only by their year-to-date take the difference from everything before them:
+    the ledger's earlier months and the file's own earlier rows, whichever way those were
+    given. Expected figures worked out by hand (万元)."""
+    record_entry(seeded, "CX-023", "2016-01", amount="10")
+    header = ["项目编号", "月份", "本月完成投资（万元）", "自年初累计完成投资（万元）"]
+    rows = [["CX-023", "2016-02", "", "25"],  # 25 - 10 = 15
+            ["CX-023", "2016-03", "5", "30"],  # 10 + 15 + 5 = 30: agrees
+            ["CX-023", "2016-04", "", "42"],  # 42 - 30 = 12
+            ["CX-023", "2016-05", "3", ""],
+            ["CX-037", "2016-02", "", "7"],  # 7
+            ["CX-037", "2016-03", "4", "12"]]  # 7 + 4 = 11, not 12: an error
+    path = office_csv(tmp_path / "chain.csv", header, rows, title="海东市项目进展情况表",
+                      above=(), total=False, footer=())
+    with pytest.raises(Rejected) as exc:
+        import_progress(seeded, path)
+    assert problems(exc) == [
+        f"{path}:9: 自年初累计完成投资（万元）: year-to-date 12 万元 disagrees with the ledger: earlier "
+        "months of 2016 7 万元 + this month 4 万元 = 11 万元"]
+    rows[-1][3] = "11"
+    office_csv(path, header, rows, title="海东市项目进展情况表", above=(), total=False, footer=())
+    import_progress(seeded, path)
+    got = {k: v[0] for k, v in entries(seeded).items()}
+    assert got == {("CX-023", "2016-01"): 100_000, ("CX-023", "2016-02"): 150_000,
+                   ("CX-023", "2016-03"): 50_000, ("CX-023", "2016-04"): 120_000,
+                   ("CX-023", "2016-05"): 30_000, ("CX-037", "2016-02"): 70_000,
+                   ("CX-037", "2016-03"): 40_000}

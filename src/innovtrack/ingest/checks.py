@@ -515,10 +515,12 @@ def not_yet_recorded(ctx: Context, conn: Connection) -> None:
 
 
 # Per project and year, the file's rows in month order with the ledger's earlier months of
-# the year (`ledger_before`, the effective amounts as they stand). Each row's change to the
-# year's running total is its amount less the entry it replaces; a row giving only the
-# year-to-date sets that total itself, and starts a new group of changes (SPEC §2: its month
-# amount is the difference). before = ledger_before + the file's changes in earlier months.
+# the year (`ledger_before`, the effective amounts as they stand). A row's change to the year's
+# running total is its amount less the entry it replaces (`gsum` sums them in one window pass);
+# a row giving only the year-to-date sets that total itself and starts a new group (`grp`),
+# its month amount being the difference (SPEC §2). `anchor` is what such a row adds beyond
+# the changes, so the total after row i is anchor of its group + gsum; the figure before a
+# row is ledger_before + the total after the row before it.
 _YTD = f"""
 WITH b AS (
   SELECT s.row, s.project_id, substr(s.month, 1, 4) AS year, s.month, s.amount, s.ytd, s.step,
@@ -528,23 +530,25 @@ WITH b AS (
        AND e.month < s.month) AS ledger_before
   FROM {STAGE} s WHERE s.{_LIVE}
 ), g AS (
-  SELECT b.*, COUNT(CASE WHEN amount IS NULL THEN 1 END) OVER (
-      PARTITION BY project_id, year ORDER BY month ROWS UNBOUNDED PRECEDING) AS grp
-  FROM b
-), c AS (
-  SELECT g.*,
-    COALESCE(MAX(CASE WHEN amount IS NULL THEN ytd - ledger_before - old END) OVER (
-        PARTITION BY project_id, year, grp), 0)
-    + SUM(CASE WHEN amount IS NULL THEN 0 ELSE amount - old END) OVER (
-        PARTITION BY project_id, year, grp ORDER BY month ROWS UNBOUNDED PRECEDING) AS done
+  SELECT b.*,
+    COUNT(CASE WHEN amount IS NULL THEN 1 END) OVER w AS grp,
+    SUM(CASE WHEN amount IS NULL THEN 0 ELSE amount - old END) OVER w AS gsum
+  FROM b WINDOW w AS (PARTITION BY project_id, year ORDER BY month ROWS UNBOUNDED PRECEDING)
+), d AS (
+  SELECT project_id, year, grp, ytd - ledger_before - old - gsum AS anchor
+  FROM g WHERE amount IS NULL
+), r AS (
+  SELECT g.row, g.month, g.amount, g.ytd, g.step, g.ledger_before + CASE
+      WHEN g.amount IS NULL THEN COALESCE(prev.anchor, 0) + g.gsum
+      ELSE COALESCE(own.anchor, 0) + g.gsum - (g.amount - g.old) END AS before_sum
   FROM g
+  LEFT JOIN d own ON g.amount IS NOT NULL AND own.project_id = g.project_id
+   AND own.year = g.year AND own.grp = g.grp
+  LEFT JOIN d prev ON g.amount IS NULL AND prev.project_id = g.project_id
+   AND prev.year = g.year AND prev.grp = g.grp - 1
 )
-SELECT * FROM (
-  SELECT row, project_id, month, amount, ytd, step,
-    ledger_before + COALESCE(LAG(done) OVER (PARTITION BY project_id, year ORDER BY month), 0)
-      AS before_sum
-  FROM c) d
 -- only the rows the check has something to say about: a month to work out, or a disagreement
+SELECT row, month, amount, ytd, step, before_sum FROM r
 WHERE amount IS NULL OR (ytd IS NOT NULL
                          AND {ytd_disagrees("ytd", "before_sum + amount", "step")})
 """
@@ -557,7 +561,7 @@ def year_to_date(ctx: Context, conn: Connection) -> None:
 
     out = ctx.out
     derived = []
-    for row, _pid, month, amount, ytd, step, before in _rows(conn, _YTD):
+    for row, month, amount, ytd, step, before in _rows(conn, _YTD):
         before = int(before)
         if amount is None:
             amount = ytd - before
