@@ -68,7 +68,7 @@ def _context(conn: Connection, layout: Layout, corrections: bool) -> Context:
 
 def _checked(conn: Connection, ctx: Context, rows) -> Checked:
     """Every check of ingest/checks.py over `rows`: typed, staged, checked against the ledger."""
-    stage(conn, typed_rows(ctx, rows))
+    stage(conn, typed_rows(ctx, rows), ctx.layout)
     check_staged(ctx, conn)
     return ctx.out
 

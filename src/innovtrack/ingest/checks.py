@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from .. import programme
@@ -84,12 +84,7 @@ class Staged:
     note: str | None
     reported_by: str | None
     reason: str | None
-    blank: bool = False  # a template row naming a project and reporting nothing
-
-    def values(self) -> tuple:
-        return (self.row, self.code, self.name, self.month, self.amount, self.ytd, self.step,
-                self.status, self.progress_text, self.problem, self.note, self.reported_by,
-                self.reason, int(self.blank))
+    blank: int = 0  # 1: a template row naming a project and reporting nothing
 
 
 def _month_of(ctx: Context, number: int, raw: object) -> str | None:
@@ -315,7 +310,7 @@ def typed_rows(ctx: Context, rows: Iterable[tuple[int | None, list]]) -> Iterato
             continue
         if blank_ok and r.amount is None and r.ytd is None and r.status is None \
                 and r.problem is None and r.note is None:
-            r.blank = True  # listed in the office's template, but nothing reported
+            r.blank = 1  # listed in the office's template, but nothing reported
             ctx.out.blank += 1
         bad = False
         for check in ROW_CHECKS:
@@ -338,13 +333,21 @@ _STAGE_DDL = f"""CREATE TEMP TABLE {STAGE} (
     before_sum BIGINT, derived INTEGER NOT NULL DEFAULT 0){{tail}}"""
 
 
-def stage(conn: Connection, rows: Iterable[Staged]) -> None:
+# Columns a file may lack: staged only when its layout has them (fewer values bound per row).
+_OPTIONAL = {"name": "name", "problem": "problem", "note": "note", "reported_by": "reported_by",
+             "reason": "reason"}
+
+
+def stage(conn: Connection, rows: Iterable[Staged], layout: Layout) -> None:
     """Load typed rows into the staging table of this transaction (dropped at its end)."""
     from .. import store
 
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {store.temp_name(conn, STAGE)}")
     conn.exec_driver_sql(_STAGE_DDL.replace("{tail}", store.temp_tail(conn)))
-    store.insert_many(conn, STAGE, STAGED_COLUMNS, (r.values() for r in rows))
+    columns = tuple(c for c in STAGED_COLUMNS
+                    if c not in _OPTIONAL or _OPTIONAL[c] in layout.index)
+    pick = attrgetter(*columns)
+    store.insert_many(conn, STAGE, columns, (pick(r) for r in rows))
 
 
 def unstage(conn: Connection) -> None:
