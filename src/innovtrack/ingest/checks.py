@@ -659,33 +659,42 @@ def summarise(ctx: Context, conn: Connection, *, months: bool = True) -> None:
     total; the entries changed before months that already carry a reported year-to-date."""
     out = ctx.out
     region = ctx.layout.region
-    if region is None:
-        found = _rows(conn, f"SELECT DISTINCT p.region FROM {STAGE} s JOIN project p"
-                            " ON p.id = s.project_id")
+    if region is None:  # the regions of the projects the file names (two are enough to know)
+        found = _rows(conn, f"SELECT p.region FROM project p WHERE EXISTS (SELECT 1 FROM {STAGE}"
+                            " s WHERE s.project_id = p.id) GROUP BY p.region LIMIT 2")
         region = found[0][0] if len(found) == 1 else None
     scope, params = "", {}
     if region is not None:
         scope, params = " AND p.region = :region", {"region": region}
     active = ("(p.state <> 'withdrawn' OR p.withdrawn_month IS NULL OR p.withdrawn_month > :m)"
               + scope)
-    for month, entries in _rows(conn, f"SELECT month, COUNT(*) FROM {STAGE} WHERE {_LIVE}"
-                                      " GROUP BY month ORDER BY month"):
+    per_month = _rows(conn, f"SELECT month, COUNT(*) FROM {STAGE} WHERE {_LIVE}"
+                            " GROUP BY month ORDER BY month")
+    # How many of the scope's projects each month already has, from the file or the ledger:
+    # when that is all of them (the usual whole-province file), nobody is missing.
+    staged = dict(per_month) if not scope else dict(_rows(conn, (
+        f"SELECT s.month, COUNT(*) FROM {STAGE} s JOIN project p ON p.id = s.project_id"
+        f" WHERE s.{_LIVE}{scope} GROUP BY s.month"), params))
+    recorded = {}
+    if per_month:
+        recorded = dict(_rows(conn, (
+            "SELECT e.month, COUNT(*) FROM progress_entry e JOIN project p ON p.id ="
+            " e.project_id WHERE e.superseded_by IS NULL AND e.month >= :first"
+            f" AND e.month <= :last{scope} GROUP BY e.month"),
+            {"first": per_month[0][0], "last": per_month[-1][0], **params}))
+    for month, entries in per_month:
         missing = []
-        # Everyone reported (the usual whole-province file): no project to look for.
-        everyone = months and _rows(conn, (
-            f"SELECT (SELECT COUNT(*) FROM project p WHERE {active}) - (SELECT COUNT(*) FROM"
-            f" {STAGE} s JOIN project p ON p.id = s.project_id WHERE s.month = :m"
-            f" AND s.{_LIVE} AND {active}) - (SELECT COUNT(*) FROM progress_entry e JOIN"
-            " project p ON p.id = e.project_id WHERE e.month = :m AND e.superseded_by IS NULL"
-            f" AND {active})"), {"m": month, **params})[0][0] == 0
-        if months and not ctx.corrections and not everyone:
-            missing = [c for (c,) in _rows(conn, (
-                f"SELECT p.code FROM project p WHERE {active}"
-                f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.project_id = p.id"
-                f" AND s.month = :m AND s.{_LIVE})"
-                " AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.project_id = p.id"
-                " AND e.month = :m AND e.superseded_by IS NULL) ORDER BY p.code"),
-                {"m": month, **params})]
+        if months and not ctx.corrections:
+            expected = _rows(conn, f"SELECT COUNT(*) FROM project p WHERE {active}",
+                             {"m": month, **params})[0][0]
+            if int(staged.get(month, 0)) + int(recorded.get(month, 0)) < int(expected):
+                missing = [c for (c,) in _rows(conn, (
+                    f"SELECT p.code FROM project p WHERE {active}"
+                    f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.project_id = p.id"
+                    f" AND s.month = :m AND s.{_LIVE})"
+                    " AND NOT EXISTS (SELECT 1 FROM progress_entry e WHERE e.project_id = p.id"
+                    " AND e.month = :m AND e.superseded_by IS NULL) ORDER BY p.code"),
+                    {"m": month, **params})]
         out.months.append(MonthSummary(month, int(entries), int(entries), missing))
     out.projects = int(_rows(conn, f"SELECT COUNT(DISTINCT project_id) FROM {STAGE}"
                                    f" WHERE {_LIVE}")[0][0])
@@ -700,6 +709,9 @@ def summarise(ctx: Context, conn: Connection, *, months: bool = True) -> None:
             out.warnings.append(f"{code} {name}: investment completed since the start "
                                 f"{wan(int(spent))} exceeds the project's total investment "
                                 f"{wan(total)}")
+    latest = _rows(conn, "SELECT MAX(month) FROM progress_entry WHERE superseded_by IS NULL")
+    if not per_month or latest[0][0] is None or latest[0][0] <= per_month[0][0]:
+        return  # the ledger holds no month after the file's first: nothing entered late
     out.late = [(pid, month, int(change)) for pid, month, change in _rows(conn, (
         f"SELECT s.project_id, s.month, s.amount - COALESCE(s.old_amount, 0) FROM {STAGE} s"
         f" WHERE s.{_LIVE} AND s.amount - COALESCE(s.old_amount, 0) <> 0 AND EXISTS ("
