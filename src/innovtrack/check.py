@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import programme
-from .db import Ledger, joined, split_equals, split_sum
+from .db import Ledger, joined, split_sum, split_terms
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,17 @@ def run_checks(ledger: Ledger) -> list[Finding]:
         if orphans:
             findings.append(Finding("orphan", "progress", 0, orphans,
                                     f"{orphans} progress entries name no project"))
+        from .ingest.progress import ytd_disagrees
+
         running = split_sum("amount", " OVER (PARTITION BY project_id, substr(month, 1, 4)"
                                       " ORDER BY month)", "sum")
+        reported, expected = split_terms("x.ytd", "x.sum")
         for code, month, ytd, high, low in conn.exec_driver_sql(
                 "SELECT p.code, x.month, x.ytd, x.sum_high, x.sum_low FROM ("
-                f" SELECT project_id, month, ytd, {running} FROM progress_entry"
+                f" SELECT project_id, month, ytd, ytd_step, {running} FROM progress_entry"
                 " WHERE superseded_by IS NULL) x JOIN project p ON p.id = x.project_id"
-                f" WHERE x.ytd IS NOT NULL AND NOT ({split_equals('x.ytd', 'x.sum')})"
+                " WHERE x.ytd IS NOT NULL AND"
+                f" {ytd_disagrees(reported, expected, 'COALESCE(x.ytd_step, 1)')}"
                 " ORDER BY p.code, x.month"):
             computed = joined(high, low)
             findings.append(Finding(

@@ -74,6 +74,8 @@ class ImportBatch(SQLModel, table=True):
     unchanged: int
     imported_at: str
     imported_by: str | None = None
+    filled_by: str | None = None  # 填表人 of the file's footer
+    contact_phone: str | None = None  # 联系电话 of the file's footer
 
 
 class ProgressEntry(SQLModel, table=True):
@@ -94,6 +96,8 @@ class ProgressEntry(SQLModel, table=True):
     supersedes: int | None = None
     superseded_by: int | None = None
     reason: str | None = None
+    progress_text: str | None = None  # the 形象进度 cell as written
+    ytd_step: int | None = _money(nullable=True)  # 元 of the ytd's last given digit (SPEC §2)
 
 
 class Target(SQLModel, table=True):

@@ -158,7 +158,7 @@ def get_project(ledger: Ledger, code: str) -> dict:
             " WHERE project_id = :p ORDER BY id"), {"p": r["id"]})]
         entries = [dict(e._mapping) for e in conn.execute(text(
             "SELECT month, amount, ytd, status, problem, note, reported_by, recorded_at, source,"
-            " reason, supersedes FROM progress_entry"
+            " reason, supersedes, progress_text FROM progress_entry"
             " WHERE project_id = :p AND superseded_by IS NULL ORDER BY month"), {"p": r["id"]})]
         # Entries that corrections superseded, each with what replaced it and why.
         corrections = [dict(c._mapping) for c in conn.execute(text(

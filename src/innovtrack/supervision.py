@@ -306,11 +306,9 @@ class FileSupervision:
     wrote (this batch's, past the ids the ledger held before it).
     """
 
-    def __init__(self, conn: Connection, index: dict[str, int], month: str | None,
-                 batch: int):
+    def __init__(self, conn: Connection, index: dict[str, int], month: str | None):
         self.index = index
         self.month = month
-        self.batch = batch
         self.cells = [f for f in SUPERVISION_FIELDS if f in index]
         self.fields = (["problem"] if "problem" in index else []) + self.cells
         self.kept: list[tuple[int | None, list]] = []
@@ -346,27 +344,20 @@ class FileSupervision:
                 append(item)
             yield item
 
-    def check(self, ids: dict[str, int], problem: Callable[[int | None, str, str], None]
-              ) -> None:
-        """Read the kept cells; report what cannot be read. Rows whose code or month the
-        checker already rejects are left to it."""
+    def check(self, resolved: dict[int, tuple[int, str]],
+              problem: Callable[[int | None, str, str], None]) -> None:
+        """Read the kept cells of the rows the intake checks matched to a project and month
+        (`resolved`: row number -> (project id, month)); report what cannot be read. Rows
+        the checks reject or skip are left to them."""
         index = self.index
-        ci, mi = index.get("code"), index.get("month")
         fields = [(f, index[f]) for f in self.fields]
         for number, row in self.kept:
+            hit = resolved.get(number)
+            if hit is None:
+                continue
+            pid, month = hit
             n = len(row)
             cells = {f: row[i] for f, i in fields if i < n and row[i] not in (None, "")}
-            code_text = values.text(row[ci] if ci is not None and ci < n else None)
-            pid = ids.get(code_text)
-            if pid is None:
-                pid = ids.get(unicodedata.normalize("NFKC", code_text).strip())
-            try:
-                month = self.month or values.month(row[mi] if mi is not None and mi < n
-                                                   else None)
-            except values.CellError:
-                continue
-            if pid is None:
-                continue
             for proc in PROCEDURE_CODES:
                 if proc in cells:
                     try:
@@ -393,11 +384,11 @@ class FileSupervision:
                 self.sightings.append(Sighting(pid, month, text, unit, due))
 
     def write(self, ledger: Ledger, conn: Connection, *, stamp: str, source: str,
-              by: str | None) -> None:
+              by: str | None, batch: int) -> None:
         if self.first_id is not None:
             self.sightings = [Sighting(*r) for r in conn.exec_driver_sql(
                 "SELECT project_id, month, problem FROM progress_entry"
-                f" WHERE id > {int(self.first_id)} AND batch_id = {int(self.batch)}"
+                f" WHERE id > {int(self.first_id)} AND batch_id = {int(batch)}"
                 " AND problem IS NOT NULL")]
         record_procedures(conn, self.statements, stamp=stamp, source=source, by=by)
         raise_problems(conn, self.sightings, stamp=stamp, source=source, by=by, ledger=ledger)

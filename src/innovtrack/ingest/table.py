@@ -238,6 +238,40 @@ def is_heading_row(cells: list, last: int) -> bool:
     return headings > 0
 
 
+# A footer or note row (SPEC §7.5): its first non-empty cell begins with one of these and a
+# colon. 填报单位 / 报送单位 there name the reporting unit, as a line above the header does.
+_FOOTER = re.compile(r"^\s*(填表人|填报人|审核人|负责人|联系人|联系电话|填报日期|制表人|制表|注|备注|说明"
+                     r"|填报单位|报送单位)\s*[:：]")
+_FOOTER_FIRST = frozenset("填审负联制注备说报")
+_FOOTER_FIELDS = {
+    "filled_by": re.compile(r"(?:填表人|填报人)\s*[:：]\s*([^\s:：,，;；]+)"),
+    "phone": re.compile(r"联系电话\s*[:：]\s*([0-9０-９()（）+＋\-－—\s]*[0-9０-９])"),
+    "unit": re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;；]+)"),
+}
+
+
+def footer_text(cells: list) -> str | None:
+    """The text of a footer or note row (填表人：…, 注：…), or None for any other row."""
+    for cell in cells:
+        if cell is None or isinstance(cell, str) and not cell.strip():
+            continue
+        if isinstance(cell, str) and _FOOTER.match(unicodedata.normalize("NFKC", cell)):
+            return " ".join(str(c).strip() for c in cells if c not in (None, ""))
+        return None
+    return None
+
+
+def footer_fields(lines: list[str]) -> dict[str, str]:
+    """填表人, 联系电话 and 填报单位 as written in footer (or title) lines: the first of each."""
+    out: dict[str, str] = {}
+    for line in lines:
+        for name, pattern in _FOOTER_FIELDS.items():
+            m = pattern.search(unicodedata.normalize("NFKC", line))
+            if m and name not in out:
+                out[name] = m.group(1).strip()
+    return out
+
+
 @dataclass
 class Table:
     """A file's header mapped onto fields, and an iterator over its data rows."""
@@ -253,6 +287,26 @@ class Table:
     skipped_total_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)  # title and unit lines above the header
     skipped_heading_rows: list[int] = field(default_factory=list)
+    footer_rows: list[int] = field(default_factory=list)  # 填表人：…, 注：… rows, not data
+    footer_lines: list[str] = field(default_factory=list)
+
+    @property
+    def signed(self) -> dict[str, str]:
+        """填表人 (filled_by), 联系电话 (phone) and 填报单位 (unit), from the lines above the
+        header and the footer rows; the first of each. Complete once rows() is read."""
+        return footer_fields(self.preamble + self.footer_lines)
+
+    def footer_notice(self) -> str | None:
+        """The notice naming the footer and note rows left out, and what was kept of them."""
+        if not self.footer_rows:
+            return None
+        signed = self.signed
+        kept = ", ".join(f"{label} {signed[k]}" for k, label in
+                         (("filled_by", "填表人"), ("phone", "联系电话"), ("unit", "填报单位"))
+                         if k in signed)
+        return (f"{self.display}: footer and note row(s) left out: row "
+                + ", ".join(map(str, self.footer_rows))
+                + (f" (kept with the import: {kept})" if kept else ""))
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells) for each data row; blank, 合计 and section-heading rows
@@ -318,6 +372,7 @@ class Table:
         last = max(code_pos, index.get("name", code_pos))
         own_code = index.get("code")  # None: a monthly file that names projects only
         heading = is_heading_row
+        footer_first = _FOOTER_FIRST
         for number, cells in rows:
             try:
                 code = cells[code_pos]
@@ -337,12 +392,17 @@ class Table:
             try:
                 head = join(cells[:last + 1])
                 if head.strip() and (head.isascii() or normalized("NFKC", head)) \
-                        and hint(head) is None:
+                        and hint(head) is None and head.lstrip()[:1] not in footer_first:
                     yield number, cells
                     continue
             except TypeError:  # a workbook row: numbers, dates, None
                 pass
             if is_blank(cells):
+                continue
+            footer = footer_text(cells)
+            if footer is not None:
+                self.footer_rows.append(number)
+                self.footer_lines.append(footer)
                 continue
             if is_total_row(cells, own_code, last):
                 self.skipped_total_rows.append(number)

@@ -13,7 +13,8 @@ _SHOWN_MISSING = 20
 def entry_columns(history: bool) -> list[Column]:
     cols = [Column("code", "项目编号"), Column("month", "月份"),
             Column("amount", "本月完成投资", "money"), Column("ytd", "自年初累计", "money"),
-            Column("status", "形象进度", "status"), Column("problem", "存在问题"),
+            Column("status", "建设状态", "status"), Column("progress_text", "形象进度"),
+            Column("problem", "存在问题"),
             Column("note", "备注"), Column("reported_by", "填报人"),
             Column("recorded_at", "录入时间", "time"), Column("source", "来源")]
     if history:

@@ -21,6 +21,7 @@ from .labels import (
     pct,
     period_column,
     period_label,
+    status_text,
     title,
     warning,
 )
@@ -82,7 +83,8 @@ def line_dict(line: ProjectLine) -> dict:
         "reasons": list(line.reasons), "plan": _wan(f.plan), "actual_ytd": _wan(f.ytd),
         "actual_period": _wan(f.period), "completion_pct": line.completion_pct,
         "gap_pp": line.gap_pp, "forecast": _wan(line.forecast),
-        "forecast_pct": line.forecast_pct, "status": f.status, "reported": f.reported,
+        "forecast_pct": line.forecast_pct, "status": f.status, "progress_text": f.progress_text,
+        "reported": f.reported,
         "start_deadline": line.start_deadline if "not_started" in line.reasons else None,
         "problem": f.problem,
     }
@@ -120,6 +122,8 @@ def report_dict(report: Report) -> dict:
         out["monthly"] = [{"month": m.month, "amount": _wan(m.amount),
                            "cumulative": _wan(m.cumulative), "completion_pct": m.completion_pct,
                            "time_progress_pct": m.time_progress_pct} for m in report.monthly]
+    if spec.kind in ("monthly", "quarterly"):
+        out["data_quality"] = [f.as_dict() for f in report.data_quality]
     out["notes"] = report.notes
     out["narrative"] = narrative(report)
     return out
@@ -132,7 +136,8 @@ def pace_dict(pace) -> dict:
             "set_at": pace.set_at, "years": list(pace.years), "note": pace.note}
 
 
-_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit")
+_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit",
+                 "data_quality")
 
 
 def to_json(report: Report) -> str:
@@ -259,9 +264,10 @@ def lagging_cells(line: ProjectLine, unit: str) -> list[str]:
     f = line.facts
     return [f.code, f.name, f.region, programme.SECTOR_NAMES.get(f.sector, f.sector),
             fmt(f.plan, unit), fmt(f.ytd, unit), pct(line.completion_pct),
-            warning(line.warning), programme.STATUSES.get(f.status, "") if f.status else "",
+            warning(line.warning), status_text(f.status, f.progress_text),
             "、".join(REASON_CN[r] for r in line.reasons), fmt(line.forecast, unit),
             pct(line.forecast_pct)]
+
 
 
 def to_markdown(report: Report) -> str:
@@ -296,6 +302,11 @@ def to_markdown(report: Report) -> str:
         lines.append("无。")
     if spec.kind != "lagging":
         lines += supervision_markdown(report)  # problems, procedures, by_unit (SPEC §9)
+        if report.data_quality:
+            from ..quality import HEADS, flag_cells
+
+            lines += ["", f"## 数据质量（{len(report.data_quality)}条）", ""]
+            lines += _md_table(list(HEADS), [flag_cells(f) for f in report.data_quality], set())
         if spec.kind == "monthly":
             lines += ["", f"## {int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）", ""]
             if report.unreported:

@@ -68,6 +68,16 @@ def report_renderables(report: Report) -> list:
         from .supervision import terminal_parts
 
         parts += terminal_parts(report)  # problems, procedures, by_unit (SPEC §9)
+        if report.data_quality:
+            from ..quality import HEADS, flag_cells
+
+            quality = Table(title=f"数据质量（{len(report.data_quality)}条）", header_style="bold",
+                            title_justify="left")
+            for head in HEADS:
+                quality.add_column(head)
+            for flag in report.data_quality:
+                quality.add_row(*map(cell, flag_cells(flag)))
+            parts.append(quality)
         if spec.kind == "monthly":
             unrep = Table(title=f"{int(spec.as_of[5:7])}月未报送项目（{len(report.unreported)}个）",
                           header_style="bold", title_justify="left")

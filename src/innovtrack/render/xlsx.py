@@ -16,7 +16,7 @@ from .. import programme
 from ..money import UNITS
 from ..pace import KIND_CN
 from ..rollup import GroupRow, Report
-from .labels import REASON_CN, WARNING_CN, pace_heading, period_column, title
+from .labels import REASON_CN, WARNING_CN, pace_heading, period_column, status_text, title
 from .narrative import narrative
 from .safe import XLSX_CELL_LIMIT, xlsx_text
 
@@ -269,15 +269,15 @@ def _lagging_sheet(book: _Book, report: Report, head: str) -> None:
     """The lagging list, lean: the detail sheet carries every project's figures."""
     columns = [("项目编号", "text", 12), ("项目名称", "text", 36), ("地区", "text", 8),
                ("领域", "text", 10), ("责任单位", "text", 26), ("完成率\n（%）", "pct", 9),
-               ("形象进度", "center", 9), ("滞后原因", "text", 30), ("预警", "center", 6),
+               ("形象进度", "text", 24), ("滞后原因", "text", 30), ("预警", "center", 6),
                (f"预计全年完成\n（{book.unit}）", "money", 13), ("预计完成率\n（%）", "pct", 10)]
-    sector_names, statuses = programme.SECTOR_NAMES, programme.STATUSES
+    sector_names = programme.SECTOR_NAMES
     rows = []
     for line in report.lagging:
         f = line.facts
         rows.append(([f.code, f.name, f.region, sector_names.get(f.sector, f.sector),
                       f.responsible_unit, line.completion_pct,
-                      statuses.get(f.status) if f.status else None,
+                      status_text(f.status, f.progress_text) or None,
                       "、".join(REASON_CN[r] for r in line.reasons),
                       WARNING_CN.get(line.warning) if line.warning else None,
                       book.money(line.forecast), line.forecast_pct], False))
@@ -312,7 +312,7 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     columns = [("项目编号", 12), ("项目名称", 36), ("所在地区", 8), ("领域", 10),
                ("年度计划\n（万元）", 12), ("累计完成\n（万元）", 12),
                (f"{period_column(report.spec)}\n（万元）", 12), ("完成率\n（%）", 9),
-               ("与时序进度差\n（百分点）", 12), ("预警", 6)]
+               ("与时序进度差\n（百分点）", 12), ("预警", 6), ("形象进度（填报原文）", 30)]
     book.heading(ws, len(columns), f"{head}——项目明细", "单位：万元")
     for c, (_, width) in enumerate(columns):
         ws.set_column(c, c, width)
@@ -329,8 +329,9 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     ws.write_number(3, 4, total.plan / 10_000, f["total_money"])
     ws.write_number(3, 5, total.actual_ytd / 10_000, f["total_money"])
     ws.write_number(3, 6, total.actual_period / 10_000, f["total_money"])
-    for c in (7, 8, 9):
+    for c in (7, 8, 9, 10):
         ws.write_blank(3, c, None, f["total_text"])
+    texts = report.progress_texts()
 
     # The hot loop: 10 cells per project, up to 100,000 projects. Bound methods and formats
     # are looked up once; text cells carry no format (no borders on a sheet this long) and
@@ -355,5 +356,9 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
             write_number(r, 7, completion, pct_f)
             write_number(r, 8, gap, pct_f)
             write_string(r, 9, warn_cn[warning])
+        if texts:
+            sentence = texts.get(code)
+            if sentence:
+                write_string(r, 10, _text(sentence))
     book.warning_formats(ws, 4, r, 9, 7)
-    ws.autofilter(2, 0, r, 9)
+    ws.autofilter(2, 0, r, 10)
