@@ -183,6 +183,23 @@ def _m3_intake(conn: Connection) -> None:
                 "ALTER TABLE import_batch ADD COLUMN contact_phone TEXT"])
 
 
+def _m4_since_start(conn: Connection) -> None:
+    """SPEC §6, last part: the investment a project reports since it started (开工至报告期 /
+    开工至上一年度底累计完成投资), as reported, with the month it runs through; what it says of
+    the years before the ledger's entries is kept with the project and checked by `check`."""
+    _ddl(conn, ["""CREATE TABLE since_start_figure (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        month TEXT NOT NULL,
+        through TEXT NOT NULL,
+        amount BIGINT NOT NULL,
+        step BIGINT NOT NULL,
+        source TEXT,
+        batch_id BIGINT,
+        recorded_at TEXT NOT NULL
+    )""", "CREATE INDEX since_start_figure_project ON since_start_figure(project_id, through)"])
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -194,6 +211,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema", _m1_schema),
     Migration(2, "programme-2016", _m2_programme),
     Migration(3, "intake-text", _m3_intake),
+    Migration(4, "since-start", _m4_since_start),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
