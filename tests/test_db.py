@@ -385,7 +385,8 @@ def test_money_is_stored_as_integer_yuan(ledger, is_pg):
                 " WHERE table_schema = current_schema() AND column_name IN"
                 " ('total_investment', 'amount', 'ytd')").all())
             assert set(types) == {"project.total_investment", "project_plan.amount",
-                                  "progress_entry.amount", "progress_entry.ytd", "target.amount"}
+                                  "progress_entry.amount", "progress_entry.ytd", "target.amount",
+                                  "since_start_figure.amount"}
             assert set(types.values()) == {"bigint"}
         else:
             kinds = conn.exec_driver_sql(
