@@ -292,3 +292,24 @@ def test_check_flags_a_since_start_figure_that_disagrees(seeded, tmp_path, cli):
            f"{expected + 100:,.2f} 万元" in run.stdout
     assert f"{expected:,.2f} 万元 (100.00 万元 more)" in run.stdout
     assert run.stdout.count("investment since the start") == 1
+
+
+def test_the_investment_before_the_year_is_shown_with_the_project(through_june, cli):
+    """Kept with the project: what it had invested before 2016, from its first since-start
+    figure (the flattened June table: 开工至报告期) less the ledger's 2016 months."""
+    import json
+
+    p = next(q for q in PROJECTS if q.before_year)
+    run = cli("projects", "show", p.code, "--format", "json")
+    assert run.code == 0, run.stderr
+    shown = json.loads(run.stdout)["invested_before"]
+    assert shown == [{"year": 2016, "cumulative": float(p.before_year)}]
+
+
+def test_the_workbook_through_the_command_line(through_june, cli):
+    run = cli("progress", "import", str(BOOK))
+    assert run.code == 0, run.stderr
+    assert run.stdout == ""
+    assert f"recorded {len(PROJECTS)} entries for {len(PROJECTS)} project(s) in 1 month(s)" \
+           " (2016-07)" in run.stderr
+    assert "其中" not in run.stderr  # no subtotal row read as a project

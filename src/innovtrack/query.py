@@ -105,6 +105,8 @@ def get_project(ledger: Ledger, code: str) -> dict:
     """One project with its plans, change history, monthly entries and status timeline."""
     from sqlalchemy import text
 
+    from .sincestart import invested_before
+
     with ledger.read() as conn:
         row = conn.execute(text("SELECT * FROM project WHERE code = :c"), {"c": code}).first()
         if row is None:
@@ -134,6 +136,7 @@ def get_project(ledger: Ledger, code: str) -> dict:
             {"p": r["id"]})]
         replaced_by = conn.execute(text("SELECT code FROM project WHERE replaces = :c"),
                                    {"c": r["code"]}).scalar()
+        invested = invested_before(conn, r["id"], plans)  # SPEC §6: since-start figures
     status = None
     timeline = []
     started = completed = None
@@ -153,4 +156,5 @@ def get_project(ledger: Ledger, code: str) -> dict:
     out["completed"] = completed  # first month reported 建成投产
     out["corrections"] = corrections
     out["history"] = history
+    out["invested_before"] = invested
     return out
