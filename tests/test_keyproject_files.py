@@ -239,17 +239,23 @@ def test_a_month_cell_of_another_year_than_年份_is_read_with_it(seeded, tmp_pa
     assert [m.month for m in result.months] == ["2016-03"]
 
 
-def test_problem_unit_and_due_month_are_kept_on_the_parsed_rows(through_june):
-    """责任单位或责任人 and 解决时限 travel with each row, for the problem ledger (SPEC §9)."""
+def _typed(path: Path):
+    """The rows of a file as the checks see them (Staged), and the checks' context."""
     from innovtrack.ingest.checks import Context, typed_rows
     from innovtrack.ingest.headers import PROGRESS_FIELDS
     from innovtrack.ingest.table import open_table
     from innovtrack.progress import _book_rows, _layout
 
-    table = open_table(FLAT_07, PROGRESS_FIELDS, required=set())
+    table = open_table(path, PROGRESS_FIELDS, required=set())
     ctx = Context(layout=_layout(table, None, False), years=frozenset({2016}),
                   this_month="2026-12", corrections=False)
-    rows = {r.name: r for r in typed_rows(ctx, _book_rows([table], ctx.layout))}
+    return list(typed_rows(ctx, _book_rows([table], ctx.layout))), ctx
+
+
+def test_problem_unit_and_due_month_are_kept_on_the_parsed_rows(through_june):
+    """责任单位或责任人 and 解决时限 travel with each row, for the problem ledger (SPEC §9)."""
+    typed, ctx = _typed(FLAT_07)
+    rows = {r.name: r for r in typed}
     assert not ctx.out.problems
     for p in PROJECTS:
         r = rows[p.name]
@@ -313,3 +319,17 @@ def test_the_workbook_through_the_command_line(through_june, cli):
     assert f"recorded {len(PROJECTS)} entries for {len(PROJECTS)} project(s) in 1 month(s)" \
            " (2016-07)" in run.stderr
     assert "其中" not in run.stderr  # no subtotal row read as a project
+
+
+@pytest.mark.parametrize(("cell", "due"), [
+    ("2016年9月", "2016-09"), ("2016-10-15", "2016-10"), ("9月底前", "2016-09"),
+    ("2016年底前", "2016-12"), ("年底", "2016-12"), ("无", None), ("长期", None),
+])
+def test_due_months_as_people_write_them(tmp_path, cell, due):
+    path = tmp_path / "flat.csv"
+    path.write_text("项目名称,年份,月份,年初至报告期累计完成投资,存在的问题,责任单位或责任人,解决时限\n"
+                    f"{PROJECTS[0].name},2016,7月,100,用地未批,省国土资源厅,{cell}\n",
+                    encoding="utf-8")
+    (row,), ctx = _typed(path)
+    assert (row.problem_unit, row.due) == ("省国土资源厅", due)
+    assert bool(ctx.out.due_unread) == (cell == "长期")

@@ -365,6 +365,11 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     if checked is not None and checked.listed_again:
         result.notices.append(f"{table.display}: {checked.listed_again} row(s) list a project "
                               "again on another sheet with the same figures; recorded once")
+    if checked is not None and checked.due_unread:
+        cells = ", ".join(f"'{values.shown(t)}'" for t in list(checked.due_unread)[:10])
+        result.notices.append(f"{table.display}: {sum(checked.due_unread.values())} 解决时限 "
+                              f"cell(s) name no month ({cells}); those problems keep the "
+                              "default due month")
     if checked is not None and checked.blank:
         result.notices.append(f"{table.display}: {checked.blank} row(s) name a project but report "
                               "nothing; counted as not sent")

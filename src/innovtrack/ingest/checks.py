@@ -262,7 +262,6 @@ def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
     before, good = _money_of(ctx, number, before, "before_year")
     ok &= good
     due = _due_of(ctx, number, due, month)
-    ok &= due is not False
     if not ok:
         return None
     staged = Staged(number, code, name, month, amount, ytd, step, status, sentence,
@@ -278,23 +277,32 @@ def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
     return staged
 
 
-_DUE_MONTH = re.compile(r"^(\d{1,2})\s*月\s*(?:份|底|末|初|中|上旬|中旬|下旬)?$")
+_DUE_MONTH = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:份|底|末|初|中|上旬|中旬|下旬)?"
+                        r"(?:前|以前|之前)?$")
+_DUE_YEAR_END = re.compile(r"^(?:(\d{4})\s*年|本年|今年)?\s*(?:年底|年末|底|末|年内|内)"
+                           r"(?:前|以前|之前)?$")
 
 
-def _due_of(ctx: Context, number: int, raw: object, month: str | None) -> str | None | bool:
-    """The due month of a 解决时限 cell: a date or a month (SPEC §6), 7月底 in the report's
-    year; None when empty (无, 待定); False, with a problem, when it is neither."""
+def _due_of(ctx: Context, number: int, raw: object, month: str | None) -> str | None:
+    """The due month of a 解决时限 cell (SPEC §6): a date or a month, 8月底 in the report's
+    year, 年底前 its December. A cell that names no month (长期, 尽快) leaves it to the
+    problem ledger's default and is counted for the notice."""
     shown = _text(raw)
     if shown is None or shown in values.PLACEHOLDERS:
         return None
     try:
         return values.month(raw)
-    except values.CellError as exc:
-        m = _DUE_MONTH.match(unicodedata.normalize("NFKC", shown))
-        if m and month and 1 <= int(m.group(1)) <= 12:
-            return f"{month[:4]}-{int(m.group(1)):02d}"
-        ctx.problem(number, "due", f"{exc}; a due month is a date or a month")
-        return False
+    except values.CellError:
+        pass
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", shown))
+    m = _DUE_MONTH.match(key)
+    if m and 1 <= int(m.group(2)) <= 12 and (m.group(1) or month):
+        return f"{m.group(1) or month[:4]}-{int(m.group(2)):02d}"
+    m = _DUE_YEAR_END.match(key)
+    if m and (m.group(1) or month):
+        return f"{m.group(1) or month[:4]}-12"
+    ctx.out.due_unread[shown] = ctx.out.due_unread.get(shown, 0) + 1
+    return None
 
 
 # --- the checks of one row ----------------------------------------------------------------------

@@ -164,6 +164,7 @@ class Checked:
     months: list[MonthSummary] = field(default_factory=list)
     late: list[tuple[int, str, int]] = field(default_factory=list)  # (pid, month, change 元)
     listed_again: int = 0  # rows of a later sheet for a project and month already read
+    due_unread: dict[str, int] = field(default_factory=dict)  # 解决时限 naming no month -> rows
 
     def rejected(self, display: str) -> Rejected:
         """The Rejected error for these problems, in row order, saying how many were left out."""
