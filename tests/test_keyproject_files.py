@@ -153,6 +153,7 @@ def test_subtotal_rows_are_not_data(through_june):
     ["一、西宁市（12项）", None, 1000.5],
     ["（一）、在建（8项）", None, 1000.5, 45.2],
     [None, "西宁市（12项）", 1000.5],
+    ["（二）、前期（2项）", None, "—", "-", 0.0],
 ])
 def test_subtotals_as_key_project_systems_write_them(cells):
     from innovtrack.ingest.table import is_heading_row

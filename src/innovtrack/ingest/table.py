@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import Problem, Rejected
 from ..money import UNIT_ALIASES
 from .headers import ColumnMap, FieldSpec, map_header, split_unit
+from .values import EMPTY_MARKS
 
 _SAMPLE = 64 * 1024
 _HEADER_SEARCH_ROWS = 30
@@ -122,8 +123,8 @@ def is_heading_row(cells: list, last: int) -> bool:
         if not isinstance(cell, str):
             return False  # a date or a flag: a project's data
         text = cell.strip()
-        if not text or _NUMBER_TEXT.match(text):
-            continue
+        if not text or _NUMBER_TEXT.match(text) or text in EMPTY_MARKS:
+            continue  # a subtotal's figure, or its dash for none
         if not _heading_text(text):
             return False
         headings += pos <= last
