@@ -249,6 +249,23 @@ def _m6_intake(conn: Connection) -> None:
                 "ALTER TABLE import_batch ADD COLUMN contact_phone TEXT"])
 
 
+def _m7_since_start(conn: Connection) -> None:
+    """SPEC §6, last part: the investment a project reports since it started (开工至报告期 /
+    开工至上一年度底累计完成投资), as reported, with the month it runs through; what it says of
+    the years before the ledger's entries is kept with the project and checked by `check`."""
+    _ddl(conn, ["""CREATE TABLE since_start_figure (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        month TEXT NOT NULL,
+        through TEXT NOT NULL,
+        amount BIGINT NOT NULL,
+        step BIGINT NOT NULL,
+        source TEXT,
+        batch_id BIGINT,
+        recorded_at TEXT NOT NULL
+    )""", "CREATE INDEX since_start_figure_project ON since_start_figure(project_id, through)"])
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -263,6 +280,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "versions-and-issued-reports", _m4_versions),
     Migration(5, "supervision", _m5_supervision),
     Migration(6, "intake-text", _m6_intake),
+    Migration(7, "since-start", _m7_since_start),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -100,6 +100,22 @@ class ProgressEntry(SQLModel, table=True):
     ytd_step: int | None = _money(nullable=True)  # 元 of the ytd's last given digit (SPEC §2)
 
 
+class SinceStartFigure(SQLModel, table=True):
+    """Investment completed since the project started, as a report gave it (SPEC §6)."""
+
+    __tablename__ = "since_start_figure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    month: str  # the report's month
+    through: str  # the month the figure runs through: the report's, or December of the year before
+    amount: int = _money()
+    step: int = _money()  # 元 of its last given digit (SPEC §2)
+    source: str | None = None
+    batch_id: int | None = None
+    recorded_at: str
+
+
 class Target(SQLModel, table=True):
     __tablename__ = "target"
 

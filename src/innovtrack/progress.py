@@ -11,7 +11,9 @@ opens the transaction, runs them and writes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from .ingest.checks import (
     check_staged,
     correction_rows,
     insert_entries,
+    insert_since_start,
     stage,
     staged_projects,
     summarise,
@@ -36,6 +39,7 @@ from .ingest.checks import (
 from .ingest.headers import PROGRESS_FIELDS
 from .ingest.progress import (
     ENTRY_COLUMNS,
+    SHEET_SHIFT,
     Checked,
     Layout,
     MonthSummary,
@@ -350,18 +354,16 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     Every row is checked; any problem raises Rejected with all of them and nothing is written.
     The same file imported again changes nothing (`already` says when it went in).
     """
-    from .ingest.table import file_hash, open_table
+    from .ingest.table import file_hash, open_tables
 
     path = Path(path)
     if unit:
         unit = unit_name(unit)
 
-    def table_and_layout():
-        table = open_table(path, PROGRESS_FIELDS, required=set(), encoding=encoding,
-                           sheet=sheet, default_unit=unit)
-        return table, _layout(table, month, corrections)
-
-    table, layout = table_and_layout()
+    tables = open_tables(path, PROGRESS_FIELDS, required=set(), usable=_usable,
+                         encoding=encoding, sheet=sheet, default_unit=unit)
+    layout = _book_layout(tables, [_layout(t, month, corrections) for t in tables])
+    table = tables[0]
     result = ProgressImport(file=table.display, corrections=corrections, dry_run=dry_run,
                             notices=list(table.notices))
     digest = file_hash(path)
@@ -369,8 +371,16 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
     unit_by = table.signed.get("unit")
     by = unit_by or by or current_user()
     kind = "progress-corrections" if corrections else "progress"
-    checked = _import(ledger, path, table, layout, table.rows(), result, digest, kind, by,
-                      corrections, dry_run, on_row)
+    checked = _import(ledger, path, table, layout, _book_rows(tables, layout), result, digest,
+                      kind, by, corrections, dry_run, on_row)
+    if checked is not None and checked.listed_again:
+        result.notices.append(f"{table.display}: {checked.listed_again} row(s) list a project "
+                              "again on another sheet with the same figures; recorded once")
+    if checked is not None and checked.due_unread:
+        cells = ", ".join(f"'{values.shown(t)}'" for t in list(checked.due_unread)[:10])
+        result.notices.append(f"{table.display}: {sum(checked.due_unread.values())} 解决时限 "
+                              f"cell(s) name no month ({cells}); those problems keep the "
+                              "default due month")
     if checked is not None and checked.blank:
         result.notices.append(f"{table.display}: {checked.blank} row(s) name a project but report "
                               "nothing; counted as not sent")
@@ -388,18 +398,156 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
             f"{table.display}: {checked.coarse_derived} month amount(s) worked out from a "
             f"year-to-date rounded to {wan(checked.coarse_step)} carry that rounding "
             f"(up to ±{wan(checked.coarse_step // 2)} each)")
-    if table.footer_rows:
-        result.notices.append(table.footer_notice())
     if checked is not None and checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")
-    if table.skipped_total_rows:
-        result.notices.append(f"{table.display}: total row(s) left out: row "
-                              + ", ".join(map(str, table.skipped_total_rows)))
-    if table.skipped_heading_rows:
-        result.notices.append(f"{table.display}: section heading row(s) left out: row "
-                              + ", ".join(map(str, table.skipped_heading_rows)))
+    for each in tables:
+        shown = f"{each.display}[{each.sheet}]" if layout.sheets else each.display
+        if each.footer_rows:
+            result.notices.append(each.footer_notice())
+        if each.skipped_total_rows:
+            result.notices.append(f"{shown}: total row(s) left out: row "
+                                  + ", ".join(map(str, each.skipped_total_rows)))
+        if each.skipped_heading_rows:
+            result.notices.append(f"{shown}: section heading and subtotal row(s) left out: row "
+                                  + ", ".join(map(str, each.skipped_heading_rows)))
     return result
+
+
+def _usable(columns) -> bool:
+    """A sheet of project rows: it names projects (code or name) and gives a figure."""
+    index = columns.index
+    return ("code" in index or "name" in index) and ("amount" in index or "ytd" in index)
+
+
+def _book_layout(tables: list, layouts: list[Layout]) -> Layout:
+    """One layout for the sheets of a workbook read together: the fields in one order, the
+    month and units every sheet states alike (one month per file, SPEC §7.4)."""
+    if len(layouts) == 1:
+        return layouts[0]
+    problems = []
+    index: dict[str, int] = {}
+    names: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for table, lay in zip(tables, layouts, strict=True):
+        for fieldname in lay.index:
+            index.setdefault(fieldname, len(index))
+            names.setdefault(fieldname, lay.names.get(fieldname, lay.name(fieldname)))
+            unit = lay.units.get(fieldname)
+            if unit and units.setdefault(fieldname, unit) != unit:
+                problems.append(Problem(f"{table.display}[{table.sheet}]", table.header_row,
+                                        lay.name(fieldname), f"in {unit}, but another sheet "
+                                        f"gives this column in {units[fieldname]}"))
+    for attr, what in (("month", "month"), ("period", "period month")):
+        stated = {getattr(lay, attr): table.sheet for table, lay in zip(tables, layouts,
+                                                                        strict=True)
+                  if getattr(lay, attr) is not None}
+        if len(stated) > 1:
+            problems.append(Problem(tables[0].display, None, None, f"the sheets state different"
+                                    f" {what}s: " + ", ".join(f"{sheet} {value}" for value, sheet
+                                                              in stated.items())))
+    if problems:
+        raise Rejected(problems)
+    first = layouts[0]
+    month = next((lay.month for lay in layouts if lay.month), None)
+    period = next((lay.period for lay in layouts if lay.period), None)
+    return Layout(display=first.display, index=index, names=names, units=units, month=month,
+                  skip_blank=True, period=None if month else period, region=first.region,
+                  sheets=tuple(t.sheet for t in tables))
+
+
+def _book_rows(tables: list, layout: Layout) -> Iterator[tuple[int, list]]:
+    """The data rows of every table in the layout's field order (one sheet: as they are), the
+    month of a 年份 + 月份 pair (2016, 7月) as one cell."""
+    with_year = _with_year(layout)
+    if not layout.sheets:
+        yield from (with_year(r) for r in tables[0].rows()) if with_year else tables[0].rows()
+        return
+    for k, table in enumerate(tables):
+        at = [table.columns.index.get(f) for f in layout.index]
+        for number, cells in table.rows():
+            width = len(cells)
+            row = ((k << SHEET_SHIFT) | number,
+                   [cells[p] if p is not None and p < width else None for p in at])
+            yield with_year(row) if with_year else row
+
+
+_BARE_MONTH = re.compile(r"^(\d{1,2})\s*月份?$")
+_YEAR = re.compile(r"^(\d{4})\s*年?度?$")
+
+
+def _with_year(layout: Layout):
+    """For a file with a 年份 column, or a stated year, a function that makes its 月份 cells
+    such as 7月 (or 7) a whole month: 2016年7月. None when there is nothing to do."""
+    if "month" not in layout.index or ("year" not in layout.index and not layout.month):
+        return None
+    mpos, ypos = layout.index["month"], layout.index.get("year")
+    stated = layout.month[:4] if layout.month else None
+
+    def whole(row: tuple[int, list]) -> tuple[int, list]:
+        number, cells = row
+        if mpos >= len(cells):
+            return row
+        cell = cells[mpos]
+        text = values.text(cell)
+        m = _BARE_MONTH.match(unicodedata.normalize("NFKC", text)) or (
+            re.match(r"^(\d{1,2})$", text) if not isinstance(cell, str) else None)
+        if m is None:
+            return row
+        year = stated
+        if ypos is not None and ypos < len(cells):
+            y = _YEAR.match(unicodedata.normalize("NFKC", values.text(cells[ypos])))
+            year = y.group(1) if y else year
+        if year:
+            cells = list(cells)
+            cells[mpos] = f"{year}年{int(m.group(1))}月"
+        return number, cells
+
+    return whole
+
+
+def _once_per_book(ctx, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """A workbook listing its projects on several sheets (by level, by industry) records each
+    project and month once; a row on a later sheet whose figures differ from the first is an
+    error naming both sheets (SPEC §6, last part)."""
+    lay = ctx.layout
+    code_pos, name_pos, month_pos = (lay.index.get(f) for f in ("code", "name", "month"))
+    compared = [(f, pos) for f, pos in lay.index.items() if f not in ("code", "name")]
+    seen: dict[tuple, tuple[int, list]] = {}
+    for number, cells in rows:
+        code = values.code_key(cells[code_pos]) if code_pos is not None else ""
+        key = (code or values.name_key(cells[name_pos] if name_pos is not None else ""),
+               values.text(cells[month_pos]) if month_pos is not None else "")
+        if not key[0]:
+            yield number, cells
+            continue
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (number, cells)
+            yield number, cells
+            continue
+        if first[0] >> SHEET_SHIFT == number >> SHEET_SHIFT:
+            yield number, cells  # twice on one sheet: the staged check says so
+            continue
+        for fieldname, pos in compared:
+            mine, theirs = values.text(cells[pos]), values.text(first[1][pos])
+            if mine != theirs and _differs(lay, fieldname, mine, theirs):
+                ctx.problem(number, fieldname, f"{values.shown(mine) or 'empty'} here, but "
+                                               f"{values.shown(theirs) or 'empty'} for the same"
+                                               f" project on {lay.place(first[0])}")
+                break
+        ctx.out.listed_again += 1
+
+
+def _differs(lay: Layout, fieldname: str, mine: str, theirs: str) -> bool:
+    """Two cells for one field that say different things (1234.50 and 1234.5 say the same)."""
+    if PROGRESS_FIELDS[fieldname].money:
+        try:
+            unit = lay.units.get(fieldname, "万元")
+            return values.amount(mine, unit)[0] != values.amount(theirs, unit)[0]
+        except values.CellError:
+            return True
+    return True
 
 
 def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: ProgressImport,
@@ -426,6 +574,8 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
             # problems (SPEC §9) are read beside the checks, for the projects and months the
             # checks resolved for their rows.
             ctx = _context(conn, layout, corrections)
+            if layout.sheets:
+                rows = _once_per_book(ctx, rows)
             sup = FileSupervision(conn, layout.index, layout.month)
             out = _checked(conn, ctx, sup.tee(rows) if sup.active else rows)
             sup.check(staged_projects(conn), ctx.problem)
@@ -446,6 +596,7 @@ def _import(ledger: Ledger, path: Path, table, layout: Layout, rows, result: Pro
                 with _bulk_indexes(conn, bulk):
                     count = insert_entries(conn, stamp=stamp, source=table.display, batch=batch,
                                            by=by)
+            insert_since_start(conn, stamp=stamp, source=table.display, batch=batch)
             unstage(conn)
             sup.write(ledger, conn, stamp=stamp, source=table.display, by=by, batch=batch)
             result.warnings.extend(out.warnings)

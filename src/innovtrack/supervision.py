@@ -344,18 +344,19 @@ class FileSupervision:
                 append(item)
             yield item
 
-    def check(self, resolved: dict[int, tuple[int, str]],
+    def check(self, resolved: dict[int, tuple],
               problem: Callable[[int | None, str, str], None]) -> None:
         """Read the kept cells of the rows the intake checks matched to a project and month
-        (`resolved`: row number -> (project id, month)); report what cannot be read. Rows
-        the checks reject or skip are left to them."""
+        (`resolved`: row number -> (project id, month, problem unit, due month), as the row
+        checks read them); report what cannot be read. Rows the checks reject or skip are
+        left to them."""
         index = self.index
         fields = [(f, index[f]) for f in self.fields]
         for number, row in self.kept:
             hit = resolved.get(number)
             if hit is None:
                 continue
-            pid, month = hit
+            pid, month, unit, due = hit
             n = len(row)
             cells = {f: row[i] for f, i in fields if i < n and row[i] not in (None, "")}
             for proc in PROCEDURE_CODES:
@@ -367,21 +368,13 @@ class FileSupervision:
                         continue
                     if st is not None:
                         self.statements.append(ProcedureRow(pid, proc, month, st))
-            due = None
-            if "due" in cells:
-                try:
-                    due = values.month(cells["due"])
-                except values.CellError as exc:
-                    problem(number, "due", str(exc))
-                    continue
-                if due < month:
-                    problem(number, "due", f"due {due} is before the month {month} the problem "
-                                           "is raised in")
-                    continue
+            if due is not None and due < month:
+                problem(number, "due", f"due {due} is before the month {month} the problem "
+                                       "is raised in")
+                continue
             text = values.text(cells.get("problem"))
             if text:  # 无 and the like are left out by raise_problems
-                unit = values.text(cells.get("problem_unit")) or None
-                self.sightings.append(Sighting(pid, month, text, unit, due))
+                self.sightings.append(Sighting(pid, month, text, unit or None, due))
 
     def write(self, ledger: Ledger, conn: Connection, *, stamp: str, source: str,
               by: str | None, batch: int) -> None:

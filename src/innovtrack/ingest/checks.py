@@ -13,6 +13,8 @@ then the entries are inserted from the staging table in one statement.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -33,7 +35,9 @@ if TYPE_CHECKING:
 STAGE = "intake_row"
 # The staging table's columns, in the order Staged rows carry them.
 STAGED_COLUMNS = ("row", "code", "name", "month", "amount", "ytd", "step", "status",
-                  "progress_text", "problem", "note", "reported_by", "reason", "blank")
+                  "progress_text", "problem", "note", "reported_by", "reason", "blank",
+                  "since_start", "since_step", "before_year", "before_step", "problem_unit",
+                  "due", "resolution")
 _SUGGEST_LIMIT = 20  # distinct unknown codes that get "nearest" hints (difflib is slow)
 _CACHE_LIMIT = 50_000  # distinct cell texts kept parsed, per reader; bounded for memory
 
@@ -62,8 +66,8 @@ class Context:
     def problem(self, row: int | None, fieldname: str, message: str) -> None:
         out = self.out
         if len(out.problems) < _limits.PROBLEM_LIMIT:
-            out.problems.append(Problem(self.layout.display, row or None,
-                                        self.layout.name(fieldname), message))
+            file, row = self.layout.where(row)
+            out.problems.append(Problem(file, row or None, self.layout.name(fieldname), message))
         else:
             out.unlisted += 1
 
@@ -86,6 +90,24 @@ class Staged:
     reported_by: str | None
     reason: str | None
     blank: int = 0  # 1: a template row naming a project and reporting nothing
+    # Other key-project systems' files (SPEC §6, last part): investment since the project
+    # started, through the report month or through the end of the year before (元, with the
+    # 元 of its last digit); and for the problem ledger (§9) the unit that is to solve the
+    # problem (责任单位或责任人), its due month (解决时限) and how it stands (解决情况).
+    since_start: int | None = None
+    since_step: int = 1
+    before_year: int | None = None
+    before_step: int = 1
+    problem_unit: str | None = None
+    due: str | None = None
+    resolution: str | None = None
+
+    def values(self) -> tuple:
+        return (self.row, self.code, self.name, self.month, self.amount, self.ytd, self.step,
+                self.status, self.progress_text, self.problem, self.note, self.reported_by,
+                self.reason, int(self.blank), self.since_start, self.since_step,
+                self.before_year, self.before_step, self.problem_unit, self.due,
+                self.resolution)
 
 
 def _month_of(ctx: Context, number: int, raw: object) -> str | None:
@@ -181,7 +203,7 @@ def _status_of(ctx: Context, number: int, text: str) -> tuple[str | None, bool]:
 
 
 _READ = ("code", "name", "month", "amount", "ytd", "status", "problem", "note", "reported_by",
-         "reason")
+         "reason", "since_start", "before_year", "problem_unit", "due", "resolution")
 
 
 def _text(cell: object) -> str | None:
@@ -212,7 +234,8 @@ def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
         pos, message = damaged
         ctx.problem(number, fields_at.get(pos, f"column {pos + 1}"), message)
         return None
-    code, name, month, amount, ytd, sentence, problem, note, by, reason = ctx.pick(row)
+    (code, name, month, amount, ytd, sentence, problem, note, by, reason, since, before,
+     problem_unit, due, resolution) = ctx.pick(row)
 
     ok = True
     if code.__class__ is str and code.isascii() and code.isprintable():
@@ -234,10 +257,53 @@ def read_row(ctx: Context, number: int | None, cells: list) -> Staged | None:
     sentence = _text(sentence)
     status, good = _status_of(ctx, number, sentence or "")
     ok &= good
+    raw_since, raw_before = since, before
+    since, good = _money_of(ctx, number, since, "since_start")
+    ok &= good
+    before, good = _money_of(ctx, number, before, "before_year")
+    ok &= good
+    due = _due_of(ctx, number, due, month)
     if not ok:
         return None
-    return Staged(number, code, name, month, amount, ytd, step, status, sentence, _text(problem),
-                  _text(note), _text(by), _text(reason))
+    staged = Staged(number, code, name, month, amount, ytd, step, status, sentence,
+                    _text(problem), _text(note), _text(by), _text(reason))
+    if since is not None:
+        staged.since_start = since
+        staged.since_step = values.step(raw_since, lay.units.get("since_start", "万元"))
+    if before is not None:
+        staged.before_year = before
+        staged.before_step = values.step(raw_before, lay.units.get("before_year", "万元"))
+    staged.problem_unit, staged.due, staged.resolution = (_text(problem_unit), due,
+                                                          _text(resolution))
+    return staged
+
+
+_DUE_MONTH = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:份|底|末|初|中|上旬|中旬|下旬)?"
+                        r"(?:前|以前|之前)?$")
+_DUE_YEAR_END = re.compile(r"^(?:(\d{4})\s*年|本年|今年)?\s*(?:年底|年末|底|末|年内|内)"
+                           r"(?:前|以前|之前)?$")
+
+
+def _due_of(ctx: Context, number: int, raw: object, month: str | None) -> str | None:
+    """The due month of a 解决时限 cell (SPEC §6): a date or a month, 8月底 in the report's
+    year, 年底前 its December. A cell that names no month (长期, 尽快) leaves it to the
+    problem ledger's default and is counted for the notice."""
+    shown = _text(raw)
+    if shown is None or shown in values.PLACEHOLDERS:
+        return None
+    try:
+        return values.month(raw)
+    except values.CellError:
+        pass
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", shown))
+    m = _DUE_MONTH.match(key)
+    if m and 1 <= int(m.group(2)) <= 12 and (m.group(1) or month):
+        return f"{m.group(1) or month[:4]}-{int(m.group(2)):02d}"
+    m = _DUE_YEAR_END.match(key)
+    if m and (m.group(1) or month):
+        return f"{m.group(1) or month[:4]}-12"
+    ctx.out.due_unread[shown] = ctx.out.due_unread.get(shown, 0) + 1
+    return None
 
 
 # --- the checks of one row ----------------------------------------------------------------------
@@ -330,6 +396,8 @@ _STAGE_DDL = f"""CREATE TEMP TABLE {STAGE} (
     row INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT, month TEXT NOT NULL,
     amount BIGINT, ytd BIGINT, step BIGINT NOT NULL, status TEXT, progress_text TEXT,
     problem TEXT, note TEXT, reported_by TEXT, reason TEXT, blank INTEGER NOT NULL,
+    since_start BIGINT, since_step BIGINT NOT NULL, before_year BIGINT,
+    before_step BIGINT NOT NULL, problem_unit TEXT, due TEXT, resolution TEXT,
     project_id BIGINT, skip INTEGER NOT NULL DEFAULT 0, old_id BIGINT, old_amount BIGINT,
     before_sum BIGINT, derived INTEGER NOT NULL DEFAULT 0){{tail}}"""
 
@@ -351,11 +419,12 @@ def stage(conn: Connection, rows: Iterable[Staged], layout: Layout) -> None:
     store.insert_many(conn, STAGE, columns, (pick(r) for r in rows))
 
 
-def staged_projects(conn: Connection) -> dict[int, tuple[int, str]]:
-    """The staged rows the checks matched to a project: row number -> (project id, month)."""
-    return {row: (pid, month) for row, pid, month in conn.exec_driver_sql(
-        f"SELECT row, project_id, month FROM {STAGE} WHERE project_id IS NOT NULL"
-        " AND month IS NOT NULL")}
+def staged_projects(conn: Connection) -> dict[int, tuple]:
+    """The staged rows the checks matched to a project: row number -> (project id, month,
+    the unit to solve its problem, its due month), as the row checks read them."""
+    return {row: (pid, month, unit, due) for row, pid, month, unit, due in conn.exec_driver_sql(
+        f"SELECT row, project_id, month, problem_unit, due FROM {STAGE}"
+        " WHERE project_id IS NOT NULL AND month IS NOT NULL")}
 
 
 def unstage(conn: Connection) -> None:
@@ -496,7 +565,8 @@ def once_in_the_file(ctx: Context, conn: Connection) -> None:
                        f" d.project_id AND s.month = d.month AND s.row <> d.first AND s.{_LIVE}"
                        " JOIN project p ON p.id = s.project_id ORDER BY s.row")
     for row, code, month, first in rows:
-        ctx.problem(row, "code", f"{code} {month} is already in this file at row {first}")
+        ctx.problem(row, "code", f"{code} {month} is already in this file at "
+                                 f"{ctx.layout.place(first)}")
     _skip(conn, [r[0] for r in rows])
 
 
@@ -764,3 +834,18 @@ def correction_rows(conn: Connection, by: str) -> list[tuple]:
         " CASE WHEN s.ytd IS NOT NULL THEN s.step WHEN s.amount = o.amount THEN o.ytd_step END"
         f" FROM {STAGE} s JOIN progress_entry o ON o.id = s.old_id WHERE s.{_LIVE}"
         " ORDER BY s.row"), {"by": by})]
+
+
+def insert_since_start(conn: Connection, *, stamp: str, source: str, batch: int | None) -> int:
+    """The staged since-start figures (SPEC §6, last part) kept with their projects: through
+    the report month (开工至报告期), or through December of the year before (开工至上一年度底)."""
+    from sqlalchemy import text
+
+    before = "CAST(CAST(substr(month, 1, 4) AS INTEGER) - 1 AS TEXT) || '-12'"
+    sql = ("INSERT INTO since_start_figure (project_id, month, through, amount, step, source,"
+           " batch_id, recorded_at)"
+           f" SELECT project_id, month, month, since_start, since_step, :source, :batch, :stamp"
+           f" FROM {STAGE} WHERE {_LIVE} AND since_start IS NOT NULL"
+           f" UNION ALL SELECT project_id, month, {before}, before_year, before_step, :source,"
+           f" :batch, :stamp FROM {STAGE} WHERE {_LIVE} AND before_year IS NOT NULL")
+    return conn.execute(text(sql), {"source": source, "batch": batch, "stamp": stamp}).rowcount

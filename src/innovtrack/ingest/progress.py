@@ -75,10 +75,29 @@ class Layout:
     skip_blank: bool = False  # rows with a code and nothing reported are "sent nothing"
     period: int | None = None  # a month number a period header states (7月完成投资) without a year
     region: str | None = None  # the region of the reporting unit (填报单位：海东市…)
+    # The sheets of a workbook read together, in order: a row's number then carries its
+    # sheet's position above SHEET_SHIFT (where() gives back the sheet and the row shown).
+    sheets: tuple[str, ...] = ()
 
     def name(self, fieldname: str) -> str:
         known = PROGRESS_FIELDS.get(fieldname)  # else a column named by position (column 3)
         return self.names.get(fieldname) or (known.label if known else fieldname)
+
+    def where(self, row: int | None) -> tuple[str, int | None]:
+        """(file, row) as a person finds them: the sheet named when several were read."""
+        if not self.sheets or not row:
+            return self.display, row
+        return f"{self.display}[{self.sheets[row >> SHEET_SHIFT]}]", row & SHEET_ROWS
+
+    def place(self, row: int) -> str:
+        """'row 7', or 'sheet 分级管理 row 7' for a workbook read sheet by sheet."""
+        if not self.sheets:
+            return f"row {row}"
+        return f"sheet {self.sheets[row >> SHEET_SHIFT]} row {row & SHEET_ROWS}"
+
+
+SHEET_SHIFT = 21  # 2**21 > 1,048,576, the rows a sheet can have
+SHEET_ROWS = (1 << SHEET_SHIFT) - 1
 
 
 _MONTH_LINE = re.compile(r"(?:填报|报送|统计|报告)月份\s*[:：]\s*(\S+?)(?:\s|$)")
@@ -145,6 +164,8 @@ class Checked:
     projects: int = 0
     months: list[MonthSummary] = field(default_factory=list)
     late: list[tuple[int, str, int]] = field(default_factory=list)  # (pid, month, change 元)
+    listed_again: int = 0  # rows of a later sheet for a project and month already read
+    due_unread: dict[str, int] = field(default_factory=dict)  # 解决时限 naming no month -> rows
 
     def rejected(self, display: str) -> Rejected:
         """The Rejected error for these problems, in row order, saying how many were left out."""
