@@ -237,6 +237,28 @@ def _m5_supervision(conn: Connection) -> None:
     problems_from_entries(conn)
 
 
+# The monthly cycle (SPEC §10): each returned form that went in, with the unit it was made
+# for and the 填表人 / 联系电话 / 填报日期 its footer gave; the import batch holds the rest.
+_V6 = [
+    """CREATE TABLE form_return (
+        id {id},
+        batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+        month TEXT NOT NULL,
+        by_kind TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        filled_by TEXT,
+        phone TEXT,
+        filled_date TEXT,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX form_return_month ON form_return(month, by_kind, unit)",
+]
+
+
+def _m6_form_returns(conn: Connection) -> None:
+    _ddl(conn, _V6)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -250,6 +272,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "pace-curve", _m3_pace_curve),
     Migration(4, "versions-and-issued-reports", _m4_versions),
     Migration(5, "supervision", _m5_supervision),
+    Migration(6, "form-returns", _m6_form_returns),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

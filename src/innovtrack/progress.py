@@ -20,6 +20,7 @@ from . import programme
 from .clock import shown
 from .db import Ledger, now_text
 from .errors import NotFound, Problem, Rejected
+from .forms import record_return, returned_form
 from .ingest import values
 from .ingest.headers import PROGRESS_FIELDS
 from .ingest.progress import (
@@ -498,19 +499,29 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
         return table, _layout(table, month, corrections)
 
     table, layout = table_and_layout()
+    # SPEC §10: a returned form is checked against its hidden record sheet first.
+    form = None if corrections else returned_form(path, table, layout)
+    if form is not None:
+        layout = form.layout
     result = ProgressImport(file=table.display, corrections=corrections, dry_run=dry_run,
                             notices=list(table.notices))
     digest = file_hash(path)
-    by = by or current_user()
+    by = by or (form.unit if form is not None else None) or current_user()
     kind = "progress-corrections" if corrections else "progress"
-    rows = table.rows()
+    rows = table.rows() if form is None else form.rows(table.rows())
     try:
         checked = _import(ledger, path, table, layout, rows, result, digest, kind, by,
                           corrections, dry_run, on_row)
     except Unordered:
         table, layout = table_and_layout()
-        checked = _import(ledger, path, table, layout, _sorted_rows(table.rows(), layout),
+        layout = layout if form is None else form.layout
+        rows = table.rows() if form is None else form.rows(table.rows())
+        checked = _import(ledger, path, table, layout, _sorted_rows(rows, layout),
                           result, digest, kind, by, corrections, dry_run, on_row)
+    if form is not None and result.batch_id is not None:
+        record_return(ledger, result.batch_id, form)
+        result.notices.append(f"{table.display}: the form for {form.unit}, {layout.month}"
+                              " (状态 read as the status, 形象进度 kept as the note)")
     if checked is not None and checked.blank:
         result.notices.append(f"{table.display}: {checked.blank} row(s) name a project but report "
                               "nothing; counted as not sent")
