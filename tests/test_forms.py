@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from conftest import ROOT
 from forms_fill import SHEET, Filled, data_rows, fill, header
 
@@ -114,8 +115,8 @@ def test_one_form_per_region_with_its_active_projects_locked_and_prefilled(forms
 def test_form_validates_numbers_and_offers_the_statuses_and_procedure_states(forms):
     ws = openpyxl.load_workbook(forms["西宁市"])[SHEET]
     cols = header(ws)
-    letter = {name: openpyxl.utils.get_column_letter(c) for name, c in cols.items()}
     rules = ws.data_validations.dataValidation
+
     def rule_for(name: str):
         found = [v for v in rules if any(r.min_col == cols[name] for r in v.sqref.ranges)]
         assert found, name
@@ -126,7 +127,6 @@ def test_form_validates_numbers_and_offers_the_statuses_and_procedure_states(for
     assert rule_for("状态").type == "list"
     assert rule_for("状态").formula1 == '"前期,在建,建成投产,停缓建"'
     assert rule_for("环评").formula1 == '"未办,办理中,已办结"'
-    assert letter  # columns are found by their headers, not positions
 
 
 def test_form_is_print_ready(forms):
