@@ -155,33 +155,41 @@ STATUS_COLUMNS = [
     Column("projects", "项目数"),
     Column("reported", "已报"),
     Column("missing", "未报"),
-    Column("not_reported_text", "未报项目"),
     Column("imported_at", "最近导入", "time"),
     Column("filled_by", "填表人"),
     Column("phone", "联系电话"),
 ]
 
 
-_SHOWN_CODES = 6  # a terminal row names this many missing projects, then how many more
+def status_table(rows: list[dict], month: str):
+    """The table of units, then one line per unit naming the projects it has not reported
+    (whole, so the list can be sent as it is)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
 
+    from .listing import cell_text
 
-def _codes(codes: list[str]) -> str:
-    if len(codes) <= _SHOWN_CODES:
-        return "、".join(codes)
-    return "、".join(codes[:_SHOWN_CODES]) + f" 等{len(codes)}项"
+    sent = sum(1 for r in rows if r["reported"])
+    table = Table(title=f"{month} 报送情况（{sent}/{len(rows)} 个单位已报）", header_style="bold")
+    for c in STATUS_COLUMNS:
+        numeric = c.key in ("projects", "reported", "missing")
+        table.add_column(c.header, justify="right" if numeric else "left", no_wrap=True)
+    for r in rows:
+        table.add_row(*(cell_text(c, r, "万元") for c in STATUS_COLUMNS))
+    lines = [Text(f"{r['unit']}未报{r['missing']}项：" + "、".join(r["not_reported"]))
+             for r in rows if r["missing"]]
+    return Group(table, *lines)
 
 
 def emit_status(rows: list[dict], *, fmt_name: str, month: str, output: str | None) -> None:
-    from .listing import emit
+    from .listing import to_csv, to_json
+    from .output import print_rich, write_text
 
-    if fmt_name == "csv":  # a cell per unit: the codes joined as a person writes a list
-        rows = [{**r, "not_reported": "、".join(r["not_reported"])} for r in rows]
-        emit(rows, STATUS_COLUMNS, fmt_name=fmt_name, output=output)
-        return
     if fmt_name == "json":
-        emit(rows, STATUS_COLUMNS, fmt_name=fmt_name, output=output)
-        return
-    shown = [{**r, "not_reported_text": _codes(r["not_reported"])} for r in rows]
-    sent = sum(1 for r in rows if r["reported"])
-    emit(shown, STATUS_COLUMNS, fmt_name=fmt_name, output=output,
-         title=f"{month} 报送情况（{sent}/{len(rows)} 个单位已报）")
+        write_text(to_json(rows), output)
+    elif fmt_name == "csv":  # a cell per unit: the codes joined as a person writes a list
+        write_text(to_csv([{**r, "not_reported": "、".join(r["not_reported"])} for r in rows]),
+                   output)
+    else:
+        print_rich(status_table(rows, month), output)
