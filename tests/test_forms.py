@@ -154,6 +154,14 @@ def test_file_names_are_safe_for_any_unit_name():
     assert len({n.lower() for n in names}) == len(names)  # two units never share a file
 
 
+def test_a_month_that_is_no_month_is_a_usage_error(demo, cli, tmp_path):
+    for command in ("make", "status"):
+        run = cli("forms", command, "--month", "2016-13", "--output" if command == "make"
+                  else "--by", tmp_path / "f" if command == "make" else "region")
+        assert run.code == 2 and "--month: not a month: '2016-13'" in run.stderr
+    assert not (tmp_path / "f").exists()
+
+
 def test_forms_by_responsible_unit(demo, cli, tmp_path):
     run = cli("forms", "make", "--month", MONTH, "--by", "unit", "--output", tmp_path / "u")
     assert run.code == 0, run.stderr
@@ -400,3 +408,35 @@ def test_readme_month_cycle_prints_what_the_readme_shows(cli, db_location, tmp_p
     out = run_readme_cycle(cli, db_location, tmp_path)
     assert norm(out) == norm(_marked("forms-status", "text"))
     assert "海北州未报1项：" in out and "黄南州未报" not in out
+
+
+def test_a_damaged_record_sheet_is_a_clear_error(forms, cli, tmp_path, snapshot):
+    src = _filled(forms, "果洛州", tmp_path)
+    wb = openpyxl.load_workbook(src)
+    rec = wb["innovtrack_form"]
+    for row in rec.iter_rows():
+        if row[0].value == "header_row":
+            row[1].value = "three"
+    bad = tmp_path / "damaged.xlsx"
+    wb.save(bad)
+    before = snapshot()
+    run = cli("progress", "import", bad)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert f"{bad}: innovtrack_form: the form's hidden sheet is damaged" in run.stderr
+    assert snapshot() == before
+
+
+def test_status_counts_entries_from_any_file_and_its_import_time(demo, cli, tmp_path):
+    """A unit that reported by an ordinary monthly file counts as reported, with that file's
+    import time and no contact (it sent no form)."""
+    path = tmp_path / "march.csv"
+    with open(MONTHS / "2016-03.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    guoluo = {p["项目编号"] for p in _by_region()["果洛州"]}
+    keep = rows[:3] + [r for r in rows[3:] if len(r) > 1 and r[1] in guoluo]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(keep)
+    assert cli("progress", "import", path).code == 0
+    row = next(r for r in _status(cli) if r["unit"] == "果洛州")
+    assert row["reported"] == len(guoluo) and row["missing"] == 0
+    assert row["imported_at"] and row["filled_by"] is None

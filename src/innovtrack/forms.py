@@ -59,6 +59,13 @@ BY: dict[str, ReportingUnits] = {
 }
 
 
+def month_option(value: str) -> str:
+    try:
+        return values.month(value)
+    except values.CellError as exc:
+        raise UsageError(f"--month: {exc}") from None
+
+
 def reporting_units(by: str) -> ReportingUnits:
     try:
         return BY[by]
@@ -206,7 +213,7 @@ def make_forms(ledger: Ledger, month: str, *, by: str = "region",
     also the number of active projects on no form (no unit to send them to)."""
     from .render.forms import write_form
 
-    month = values.month(month)
+    month = month_option(month)
     units = reporting_units(by)
     with ledger.read() as conn:
         groups = unit_projects(conn, month, by)
@@ -268,8 +275,15 @@ def _read_record(book, display: str) -> FormRecord:
     for row in cells[table_at + 1:]:
         if not row or values.text(row[0]) == "":
             continue
-        record.rows[int(float(row[0]))] = {
+        try:
+            number = int(float(row[0]))
+        except (TypeError, ValueError):
+            raise bad("the form's hidden sheet is damaged; make the form again "
+                      "(innovtrack forms make)") from None
+        record.rows[number] = {
             k: values.text(v) for k, v in zip(keys[1:], row[1:], strict=False) if k}
+    if not record.rows:
+        raise bad("the form's hidden sheet lists no projects")
     return record
 
 
@@ -433,7 +447,7 @@ def form_status(ledger: Ledger, month: str, *, by: str = "region") -> list[dict]
     projects, then the complete ones, each in the units' order."""
     from sqlalchemy import text
 
-    month = values.month(month)
+    month = month_option(month)
     units = reporting_units(by)
     with ledger.read() as conn:
         groups = unit_projects(conn, month, by)
