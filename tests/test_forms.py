@@ -197,6 +197,11 @@ def test_round_trip_fills_three_forms_imports_them_and_reports_who_is_missing(fo
         fill(forms[region], out, rows, filled_by=person, phone=phone, date="2016-04-05")
         run = cli("progress", "import", out)
         assert run.code == 0, run.stderr
+        if region == "海南州":  # only the form's own projects are "sent nothing"
+            first = regions[region][0]["项目编号"]
+            assert f"{MONTH}: 1 active project(s) sent nothing: {first}\n" in run.stderr
+        else:
+            assert f"{MONTH}: every active project has reported" in run.stderr
 
     entries = _entries(cli)
     assert set(entries) == set(typed)

@@ -331,6 +331,10 @@ class ReturnedForm:
     def unit(self) -> str:
         return self.record.unit
 
+    @property
+    def codes(self) -> set[str]:
+        return {row.get("code") for row in self.record.rows.values()}
+
     def rows(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
         """The form's data rows only (the footer is not data); a 形象进度 sentence stands for
         the status when the 状态 drop-down is left empty."""

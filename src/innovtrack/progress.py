@@ -518,6 +518,9 @@ def import_progress(ledger: Ledger, path: str | Path, *, encoding: str | None = 
         rows = table.rows() if form is None else form.rows(table.rows())
         checked = _import(ledger, path, table, layout, _sorted_rows(rows, layout),
                           result, digest, kind, by, corrections, dry_run, on_row)
+    if form is not None:  # "sent nothing" means this unit's projects, not the province's
+        for summary in result.months:
+            summary.missing = [c for c in summary.missing if c in form.codes]
     if form is not None and result.batch_id is not None:
         record_return(ledger, result.batch_id, form)
         result.notices.append(f"{table.display}: the form for {form.unit}, {layout.month}"
