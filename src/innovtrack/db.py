@@ -266,6 +266,28 @@ def _m7_since_start(conn: Connection) -> None:
     )""", "CREATE INDEX since_start_figure_project ON since_start_figure(project_id, through)"])
 
 
+# The monthly cycle (SPEC §10): each returned form that went in, with the unit it was made
+# for and the 填表人 / 联系电话 / 填报日期 its footer gave; the import batch holds the rest.
+_V8 = [
+    """CREATE TABLE form_return (
+        id {id},
+        batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+        month TEXT NOT NULL,
+        by_kind TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        filled_by TEXT,
+        phone TEXT,
+        filled_date TEXT,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX form_return_month ON form_return(month, by_kind, unit)",
+]
+
+
+def _m8_form_returns(conn: Connection) -> None:
+    _ddl(conn, _V8)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -281,6 +303,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "supervision", _m5_supervision),
     Migration(6, "intake-text", _m6_intake),
     Migration(7, "since-start", _m7_since_start),
+    Migration(8, "form-returns", _m8_form_returns),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -233,6 +233,22 @@ class ProblemRecord(SQLModel, table=True):
     resolved_at: str | None = None
 
 
+class FormReturn(SQLModel, table=True):
+    """A returned monthly form (SPEC §10): its batch, unit, month and who filled it in."""
+
+    __tablename__ = "form_return"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id")
+    month: str
+    by_kind: str  # region / unit
+    unit: str
+    filled_by: str | None = None  # 填表人
+    phone: str | None = None  # 联系电话
+    filled_date: str | None = None  # 填报日期, as written
+    recorded_at: str
+
+
 class SchemaMigration(SQLModel, table=True):
     __tablename__ = "schema_migration"
 
