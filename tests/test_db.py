@@ -388,7 +388,8 @@ def test_money_is_stored_as_integer_yuan(ledger, is_pg):
                 " ('total_investment', 'amount', 'ytd')").all())
             assert set(types) == {"project.total_investment", "project_plan.amount",
                                   "progress_entry.amount", "progress_entry.ytd", "target.amount",
-                                  "project_past.total_investment", "plan_past.amount"}
+                                  "project_past.total_investment", "plan_past.amount",
+                                  "since_start_figure.amount"}
             assert set(types.values()) == {"bigint"}
         else:
             kinds = conn.exec_driver_sql(

@@ -98,11 +98,12 @@ def test_sections_say_the_figures(document):
 def test_annexes_are_tables_with_repeated_header_rows(document):
     want = expect(2016, "2016-06", "2016-04")
     text = [p.text for p in document.paragraphs]
-    for n in range(1, 7):
+    for n in range(1, 8):
         assert f"附件{n}" in text
-    # 附件5-6: the supervision tables the text does not tell (前期手续, 分责任单位)
+    # 附件5-7: the tables the text does not tell (前期手续, 分责任单位, 数据质量)
     assert "　　　5. 新建未开工项目前期手续表" in text and "　　　6. 分责任单位表" in text
-    assert len(document.tables) == 6
+    assert "　　　7. 数据质量表" in text
+    assert len(document.tables) == 7
     for table in document.tables:
         header = table.rows[0]._tr
         flag = header.trPr.find(qn("w:tblHeader")) if header.trPr is not None else None

@@ -180,7 +180,7 @@ def history(seeded, cli):
 
 
 KEYS = ["code", "month", "amount", "ytd", "status", "problem", "note", "reported_by",
-        "recorded_at", "source"]
+        "recorded_at", "source", "progress_text"]
 
 
 def test_list_json_keys_amounts_in_wan_and_effective_only(history, cli):

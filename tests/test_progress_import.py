@@ -329,9 +329,9 @@ def test_dry_run_writes_nothing(seeded, snapshot):
 def test_template_rows_with_nothing_reported_count_as_not_sent(seeded, tmp_path):
     path = tmp_path / "template.csv"
     path.write_text("序号,项目编号,项目名称,月份,本月完成投资（万元）,形象进度,存在问题\n"
-                    "1,CX-001,甲,2016-01,10,在建,\n"
-                    "2,CX-002,乙,2016-01,,,\n"
-                    "3,CX-003,丙,2016-01,,,资金未到位\n", encoding="utf-8")
+                    "1,CX-001,年产20万吨高性能铝合金板带箔项目,2016-01,10,在建,\n"
+                    "2,CX-002,电解铝精深加工30万吨铝合金圆铸棒项目,2016-01,,,\n"
+                    "3,CX-003,年产3万吨高纯铝及电子铝箔,2016-01,,,资金未到位\n", encoding="utf-8")
     with pytest.raises(Rejected) as exc:  # a problem without figures is not "nothing"
         import_progress(seeded, path)
     assert [(p.row, p.column) for p in exc.value.problems] == [(4, "本月完成投资（万元）")]

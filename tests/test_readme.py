@@ -94,3 +94,30 @@ def test_readme_issued_reprint_and_diff_run_as_printed(cli, db_location, tmp_pat
     diff = run.stdout[run.stdout.index("# 百项创新攻坚工程"):]
     assert STAMP.sub("T", diff.strip()) == STAMP.sub("T", _marked("reproducible-diff", "text"))
     assert "| 更正 | CX-006 |" in diff and "企业复核后更正" in diff
+
+
+def _console_block(command: str) -> list[str]:
+    """The lines the README shows under `$ command`, up to the next prompt or the block's end."""
+    text = README.read_text(encoding="utf-8")
+    for block in re.findall(r"```console\n(.*?)\n```", text, re.S):
+        lines = block.splitlines()
+        if f"$ {command}" in lines:
+            start = lines.index(f"$ {command}") + 1
+            shown = []
+            for line in lines[start:]:
+                if line.startswith("$ "):
+                    break
+                shown.append(line)
+            return [line for line in shown if line.strip()]
+    raise AssertionError(f"README shows no `$ {command}`")
+
+
+def test_readme_regional_file_import_prints_what_it_shows(cli, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the README names the files relative to the checkout
+    assert cli("import", "data/seed_projects.csv").code == 0
+    for month in range(1, 7):
+        assert cli("progress", "import", f"data/months/2016-{month:02d}.csv").code == 0
+    command = "innovtrack progress import data/examples/haidong_2016-07.csv"
+    run = cli(*command.split()[1:])
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines() == _console_block(command)

@@ -194,7 +194,7 @@ def test_quarterly_csv_is_tidy_and_agrees(cli, ledger):
     (narrative,) = [r for r in every if r["section"] == "narrative"]
     assert narrative["text"].startswith("上半年，百项创新攻坚工程累计完成投资")
     assert {r["section"] for r in every} == {*groups, "lagging", "problems", "procedures",
-                                              "by_unit", "narrative"}
+                                              "by_unit", "data_quality", "narrative"}
 
 
 def test_csv_written_to_a_file_starts_with_a_bom(cli, ledger, tmp_path):

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
+
+import pytest
 
 from test_report import FIXTURE, build, report_json
 
@@ -166,31 +169,43 @@ def test_an_issued_report_that_no_longer_recomputes_is_still_printed_as_sent(cli
     assert table.code == 1 and "--format json" in table.stderr
 
 
-def test_a_ledger_from_before_versions_is_upgraded_with_its_past(cli, db_location, tmp_path,
-                                                                  monkeypatch):
-    """A schema-2 ledger (no past tables) that already holds a list update and a withdrawal:
-    the upgrade rebuilds their past from project_history, so --known-at before them shows
-    the list as first imported."""
-    from innovtrack import db
+RELEASED = Path(__file__).parent / "fixtures" / "released"
 
-    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:2])
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    assert cli("import", FIXTURE / "projects.csv").code == 0
-    before = db.now_text()
-    assert cli("import", updated_list(tmp_path)).code == 0
-    assert cli("projects", "withdraw", *WITHDRAWN[:1], "--month", WITHDRAWN[1], "--reason",
-               WITHDRAWN[2]).code == 0
-    db.close_all()
-    monkeypatch.undo()
-    monkeypatch.setenv("INNOVTRACK_DB", db_location)
 
-    got = report_json(cli, *Q2, "--known-at", before + "+00:00")
+def test_a_ledger_from_before_versions_is_upgraded_with_its_past(cli, tmp_path, is_pg):
+    """A ledger written by the released innovtrack (schema 2: no past tables; made by
+    fixtures/released/make_fixture.py) that already holds a list update and a withdrawal:
+    the upgrade keeps every figure of its report, and rebuilds the past from
+    project_history, so --known-at before the update shows the list as first imported."""
+    if is_pg:
+        pytest.skip("the released ledger is a SQLite file (its SQL dump)")
+    import sqlite3
+
+    path = tmp_path / "released.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript((RELEASED / "ledger-v2.sql").read_text(encoding="utf-8"))
+        assert conn.execute("SELECT MAX(version) FROM schema_migration").fetchone()[0] == 2
+    meta = json.loads((RELEASED / "ledger-v2.json").read_text(encoding="utf-8"))
+    released = json.loads((RELEASED / "ledger-v2-q2.json").read_text(encoding="utf-8"))
+
+    now = report_json(cli, *Q2, "--db", path)  # upgrades the ledger in place
+
+    def figures(rows):  # the released version's keys, as it printed them
+        rows = rows if isinstance(rows, list) else [rows]
+        return [{k: r.get(k) for k in keys} for r in rows]
+
+    for key in ("total", "by_category", "by_sector", "by_region"):
+        sample = released[key][0] if isinstance(released[key], list) else released[key]
+        keys = list(sample)
+        assert figures(now[key]) == figures(released[key]), key
+    assert [x["code"] for x in now["lagging"]] == [x["code"] for x in released["lagging"]]
+
+    got = report_json(cli, *Q2, "--db", path, "--known-at", meta["before_update"] + "+00:00")
     reference = tmp_path / "reference.db"  # the list as first imported, nothing else
     assert cli("import", FIXTURE / "projects.csv", "--db", reference).code == 0
     want = report_json(cli, *Q2, "--db", reference)
     for key in ("total", "by_category", "by_sector", "by_region", "withdrawn", "lagging"):
         assert got[key] == want[key], key
-    now = report_json(cli, *Q2)
     assert now["total"]["plan"] != got["total"]["plan"]
 
 

@@ -71,7 +71,6 @@ def _write(tmp_path, name, rows, month="2016年3月"):
     ("SV-01,10,10,前期,2016-05,,,,", "环评: done in 2016-05, after the report's month 2016-03"),
     ("SV-01,10,10,前期,,,缺电,省电力公司,2016-02",
      "解决时限: due 2016-02 is before the month 2016-03 the problem is raised in"),
-    ("SV-01,10,10,前期,,,缺电,,下个月", "解决时限: not a month"),
 ])
 def test_bad_supervision_cells_reject_the_file(cli, snapshot, tmp_path, row, message):
     assert cli("import", PROJECTS).code == 0
@@ -83,6 +82,17 @@ def test_bad_supervision_cells_reject_the_file(cli, snapshot, tmp_path, row, mes
     assert f"{path}:4: {message}" in run.stderr, run.stderr
     assert "nothing was written" in run.stderr
     assert snapshot() == before
+
+
+def test_a_due_cell_naming_no_month_keeps_the_default_and_says_so(cli, tmp_path):
+    """解决时限 read once, by the intake (SPEC §6): 下个月 names no month, so the problem takes
+    the ledger's default (the month after) and the notice counts the cell."""
+    assert cli("import", PROJECTS).code == 0
+    run = cli("progress", "import", _write(tmp_path, "due.csv", ["SV-01,10,10,前期,,,缺电,,下个月"]))
+    assert run.code == 0, run.stderr
+    assert "解决时限" in run.stderr and "下个月" in run.stderr
+    got = json.loads(cli("problems", "list", "--format", "json").stdout)
+    assert [(q["code"], q["due_month"]) for q in got] == [("SV-01", "2016-04")]
 
 
 def test_bad_commands_are_refused_and_write_nothing(cli, snapshot):

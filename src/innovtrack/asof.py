@@ -79,17 +79,19 @@ def targets(known_at: str | None) -> str:
             " AND (u.set_at > t.set_at OR (u.set_at = t.set_at AND u.id > t.id))))")
 
 
-def entries(known_at: str | None, *, index_hint: str = "") -> str:
-    """(project_id, month, amount, status, problem): the effective entries.
+def entries(known_at: str | None, *, index_hint: str = "", text: bool = False) -> str:
+    """(project_id, month, amount, status, problem[, progress_text]): the effective entries.
 
     Now: the entries nobody superseded (`index_hint`, e.g. SQLite's INDEXED BY, applies to
     this case only). At a past moment: per project and month, the latest entry recorded by
-    then (by recorded_at, then id), whatever superseded it later.
+    then (by recorded_at, then id), whatever superseded it later. `text` adds the 形象进度
+    sentence as written (a covering-index read leaves it out).
     """
+    extra = ", progress_text" if text else ""
     if known_at is None:
-        return (f"(SELECT project_id, month, amount, status, problem FROM progress_entry"
+        return (f"(SELECT project_id, month, amount, status, problem{extra} FROM progress_entry"
                 f"{index_hint} WHERE superseded_by IS NULL)")
-    return ("(SELECT e.project_id, e.month, e.amount, e.status, e.problem"
+    return (f"(SELECT e.project_id, e.month, e.amount, e.status, e.problem{extra.replace(' ', ' e.')}"
             " FROM progress_entry e WHERE e.recorded_at <= :known_at AND NOT EXISTS ("
             " SELECT 1 FROM progress_entry l WHERE l.project_id = e.project_id"
             " AND l.month = e.month AND l.recorded_at <= :known_at"

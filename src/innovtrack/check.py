@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import programme
-from .db import Ledger, joined, split_equals, split_sum
+from .db import Ledger, joined, split_sum, split_terms
 
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # target / projects / enterprises / total_investment / orphan / ytd
+    check: str  # target / projects / enterprises / total_investment / orphan / ytd /
+    # since_start
     scope: str
     expected: int
     actual: int
@@ -105,13 +106,17 @@ def run_checks(ledger: Ledger) -> list[Finding]:
         if orphans:
             findings.append(Finding("orphan", "progress", 0, orphans,
                                     f"{orphans} progress entries name no project"))
+        from .ingest.progress import ytd_disagrees
+
         running = split_sum("amount", " OVER (PARTITION BY project_id, substr(month, 1, 4)"
                                       " ORDER BY month)", "sum")
+        reported, expected = split_terms("x.ytd", "x.sum")
         for code, month, ytd, high, low in conn.exec_driver_sql(
                 "SELECT p.code, x.month, x.ytd, x.sum_high, x.sum_low FROM ("
-                f" SELECT project_id, month, ytd, {running} FROM progress_entry"
+                f" SELECT project_id, month, ytd, ytd_step, {running} FROM progress_entry"
                 " WHERE superseded_by IS NULL) x JOIN project p ON p.id = x.project_id"
-                f" WHERE x.ytd IS NOT NULL AND NOT ({split_equals('x.ytd', 'x.sum')})"
+                " WHERE x.ytd IS NOT NULL AND"
+                f" {ytd_disagrees(reported, expected, 'COALESCE(x.ytd_step, 1)')}"
                 " ORDER BY p.code, x.month"):
             computed = joined(high, low)
             findings.append(Finding(
@@ -119,4 +124,48 @@ def run_checks(ledger: Ledger) -> list[Finding]:
                 f"{code} {month}: year-to-date reported {fmt(ytd, '万元')} 万元, the monthly "
                 f"entries sum to {fmt(computed, '万元')} 万元 ({_gap(ytd, computed, '万元')})",
                 money=True))
+        findings.extend(_since_start(conn))
     return findings
+
+
+# Each project's since-start figures (SPEC §6, last part), the latest one given per month it
+# runs through, with the ledger's effective entries up to that month. What a figure says of
+# the time before the ledger's entries (its amount less that sum) must be what the project's
+# first figure said: otherwise the figure disagrees with the ledger's sum.
+_SINCE_START = """
+SELECT code, through, amount, expected, first_through FROM (
+  SELECT p.code, f.through, f.amount, f.step,
+    FIRST_VALUE(f.amount - f.ledger) OVER w + f.ledger AS expected,
+    FIRST_VALUE(f.through) OVER w AS first_through
+  FROM (
+    SELECT s.id, s.project_id, s.through, s.amount, s.step,
+      (SELECT COALESCE(SUM(e.amount), 0) FROM progress_entry e WHERE e.project_id = s.project_id
+         AND e.superseded_by IS NULL AND e.month <= s.through) AS ledger
+    FROM since_start_figure s
+    WHERE s.id = (SELECT MAX(u.id) FROM since_start_figure u WHERE u.project_id = s.project_id
+                    AND u.through = s.through)
+  ) f JOIN project p ON p.id = f.project_id
+  WINDOW w AS (PARTITION BY f.project_id ORDER BY f.through, f.id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+) x
+WHERE {disagrees}
+ORDER BY code, through
+"""
+
+
+def _since_start(conn) -> list[Finding]:
+    """Since-start figures (开工至报告期 / 开工至上一年度底累计完成投资) that disagree with the
+    ledger's monthly entries and the project's first such figure."""
+    from .ingest.progress import ytd_disagrees
+    from .money import fmt
+
+    found = []
+    sql = _SINCE_START.format(disagrees=ytd_disagrees("amount", "expected", "step"))
+    for code, through, amount, expected, first in conn.exec_driver_sql(sql):
+        expected = int(expected)
+        found.append(Finding(
+            "since_start", f"{code} {through}", amount, expected,
+            f"{code} {through}: investment since the start reported {fmt(amount, '万元')} 万元;"
+            f" the figure through {first} and the monthly entries since give "
+            f"{fmt(expected, '万元')} 万元 ({_gap(amount, expected, '万元')})", money=True))
+    return found

@@ -193,6 +193,8 @@ def _m4_versions(conn: Connection) -> None:
 
     _ddl(conn, version_ddl(conn.dialect.name))
     backfill_past(conn)
+
+
 # Supervision (SPEC §9): procedure statements are append-only like entries; a problem's only
 # update is its resolution (销号), set once, like an entry's superseded_by.
 _V5 = [
@@ -238,6 +240,54 @@ def _m5_supervision(conn: Connection) -> None:
     problems_from_entries(conn)
 
 
+def _m6_intake(conn: Connection) -> None:
+    """SPEC §7.5/7.7 and §2: the 形象进度 sentence as written, the precision a year-to-date
+    was given to, and who signed a file (填表人, 联系电话)."""
+    _ddl(conn, ["ALTER TABLE progress_entry ADD COLUMN progress_text TEXT",
+                "ALTER TABLE progress_entry ADD COLUMN ytd_step BIGINT",
+                "ALTER TABLE import_batch ADD COLUMN filled_by TEXT",
+                "ALTER TABLE import_batch ADD COLUMN contact_phone TEXT"])
+
+
+def _m7_since_start(conn: Connection) -> None:
+    """SPEC §6, last part: the investment a project reports since it started (开工至报告期 /
+    开工至上一年度底累计完成投资), as reported, with the month it runs through; what it says of
+    the years before the ledger's entries is kept with the project and checked by `check`."""
+    _ddl(conn, ["""CREATE TABLE since_start_figure (
+        id {id},
+        project_id BIGINT NOT NULL REFERENCES project(id),
+        month TEXT NOT NULL,
+        through TEXT NOT NULL,
+        amount BIGINT NOT NULL,
+        step BIGINT NOT NULL,
+        source TEXT,
+        batch_id BIGINT,
+        recorded_at TEXT NOT NULL
+    )""", "CREATE INDEX since_start_figure_project ON since_start_figure(project_id, through)"])
+
+
+# The monthly cycle (SPEC §10): each returned form that went in, with the unit it was made
+# for and the 填表人 / 联系电话 / 填报日期 its footer gave; the import batch holds the rest.
+_V8 = [
+    """CREATE TABLE form_return (
+        id {id},
+        batch_id BIGINT NOT NULL REFERENCES import_batch(id),
+        month TEXT NOT NULL,
+        by_kind TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        filled_by TEXT,
+        phone TEXT,
+        filled_date TEXT,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX form_return_month ON form_return(month, by_kind, unit)",
+]
+
+
+def _m8_form_returns(conn: Connection) -> None:
+    _ddl(conn, _V8)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -251,6 +301,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "pace-curve", _m3_pace_curve),
     Migration(4, "versions-and-issued-reports", _m4_versions),
     Migration(5, "supervision", _m5_supervision),
+    Migration(6, "intake-text", _m6_intake),
+    Migration(7, "since-start", _m7_since_start),
+    Migration(8, "form-returns", _m8_form_returns),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -652,6 +705,19 @@ def split_equals(value: str, name: str) -> str:
     """SQL saying `value` equals the split sum named `name`, without overflowing on SQLite
     (its integer product turns REAL rather than raising; PostgreSQL's sums are NUMERIC)."""
     return f"{value} - {name}_low = {name}_high * {_SPLIT}"
+
+
+def joined_sql(name: str) -> str:
+    """The split sum named `name` joined again in SQL: exact within BIGINT; beyond it REAL on
+    SQLite (whose integer product turns REAL rather than raising), NUMERIC on PostgreSQL."""
+    return f"({name}_high * {_SPLIT} + {name}_low)"
+
+
+def split_terms(value: str, name: str) -> tuple[str, str]:
+    """Two SQL terms, (value - name_low) and (name_high * split), whose difference is value
+    minus the split sum named `name`: a rule comparing a figure with a sum reads them without
+    overflowing (SQLite's integer product turns REAL rather than raising)."""
+    return f"({value} - {name}_low)", f"({name}_high * {_SPLIT})"
 
 
 def joined(high, low) -> int | None:

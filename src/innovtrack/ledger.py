@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .clock import shown
 from .db import Ledger, now_text
-from .errors import Rejected
+from .errors import Problem, Rejected
 from .ingest.headers import PROJECT_FIELDS
 from .ingest.projects import REQUIRED, ProjectRecord, validate_projects
 from .ingest.table import file_hash, open_table
@@ -74,15 +74,19 @@ def find_batch(conn: Connection, kind: str, digest: str):
 
 
 def record_batch(conn: Connection, *, kind: str, file_name: str, digest: str, rows: int,
-                 added: int, updated: int, unchanged: int, by: str | None) -> int:
+                 added: int, updated: int, unchanged: int, by: str | None,
+                 signed: dict | None = None) -> int:
+    """A new import batch; `signed` holds the file's 填表人 (filled_by) and 联系电话 (phone)."""
     from sqlalchemy import text
 
+    signed = signed or {}
     return conn.execute(
         text("INSERT INTO import_batch (kind, file_name, content_hash, rows_read, added,"
-             " updated, unchanged, imported_at, imported_by)"
-             " VALUES (:k, :f, :h, :r, :a, :u, :n, :t, :b) RETURNING id"),
+             " updated, unchanged, imported_at, imported_by, filled_by, contact_phone)"
+             " VALUES (:k, :f, :h, :r, :a, :u, :n, :t, :b, :fb, :ph) RETURNING id"),
         dict(k=kind, f=file_name, h=digest, r=rows, a=added, u=updated, n=unchanged,
-             t=now_text(), b=by)).scalar_one()
+             t=now_text(), b=by, fb=signed.get("filled_by"),
+             ph=signed.get("phone"))).scalar_one()
 
 
 # --- project lists ----------------------------------------------------------------------
@@ -160,6 +164,8 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
     if checked.rounded:
         result.notices.append(f"{table.display}: {checked.rounded} amount(s) finer than 1 元 "
                               "were rounded to 元")
+    if table.footer_rows:
+        result.notices.append(table.footer_notice())
     digest = file_hash(path)
     by = by or current_user()
 
@@ -172,10 +178,11 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
                 # two at once would both find a code new and the second would fail on it.
                 conn.exec_driver_sql("LOCK TABLE project IN SHARE ROW EXCLUSIVE MODE")
             prior = find_batch(conn, "projects", digest)
-            known = _driver_rows(conn, "SELECT id, code, fingerprint, state FROM project")
-            existing = {code: (pid, fp) for pid, code, fp, _state in known}
+            known = _driver_rows(conn, "SELECT id, code, fingerprint, state, name FROM project")
+            existing = {code: (pid, fp) for pid, code, fp, _state, _name in known}
+            _match_ledger(checked.records, known, table.display)
             listed = {r.code for r in checked.records}
-            result.absent = sorted(code for _pid, code, _fp, state in known
+            result.absent = sorted(code for _pid, code, _fp, state, _name in known
                                    if state == "active" and code not in listed)
             new = [r for r in checked.records if r.code not in existing]
             changed = [r for r in checked.records
@@ -191,7 +198,8 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
             stamp = now_text()
             batch = record_batch(conn, kind="projects", file_name=str(path), digest=digest,
                                  rows=len(checked.records), added=len(new),
-                                 updated=len(changed), unchanged=result.unchanged, by=by)
+                                 updated=len(changed), unchanged=result.unchanged, by=by,
+                                 signed=table.signed)
             _insert_projects(ledger, conn, new, stamp)
             if changed:
                 code_of = {existing[r.code][0]: r.code for r in changed}
@@ -205,6 +213,42 @@ def _import_projects(ledger: Ledger, path: Path, *, encoding: str | None, sheet:
     except _DryRun:
         pass
     return result
+
+
+def _match_ledger(records: list[ProjectRecord], known: list[tuple], display: str) -> None:
+    """Each record's code as the ledger spells it (ｃｘ－００５ in a list is the ledger's
+    CX-005, not a second project), and its name the ledger's for that code (SPEC §7.1, 7.3).
+
+    Raises Rejected naming both projects when a row's name is another project's."""
+    from .ingest import values
+
+    by_code = {code: (code, name) for _pid, code, _fp, _state, name in known}
+    by_key = None
+    problems = []
+    names_by_key = None
+    label = PROJECT_FIELDS["name"].label
+    for r in records:
+        found = by_code.get(r.code)
+        if found is None:
+            if by_key is None:
+                by_key = {values.code_key(c): (c, n) for c, n in by_code.values()}
+            found = by_key.get(values.code_key(r.code))
+            if found is None:
+                continue  # a new project: its name is the file's own
+            r.code = found[0]
+        if values.names_agree(r.name, found[1]):
+            continue
+        if names_by_key is None:
+            names_by_key = {}
+            for code, name in by_code.values():
+                names_by_key.setdefault(values.name_key(name), []).append(code)
+        other = names_by_key.get(values.name_key(r.name))
+        shown = values.shown(r.name)
+        message = (f"'{shown}' is {'/'.join(other)}'s name, not {r.code}'s ({found[1]})" if other
+                   else f"'{shown}' is not the name of {r.code} ({found[1]})")
+        problems.append(Problem(display, r.row, label, message + "; check the code"))
+    if problems:
+        raise Rejected(problems)
 
 
 def _insert_projects(ledger: Ledger, conn: Connection, records: list[ProjectRecord],

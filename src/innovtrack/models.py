@@ -74,6 +74,8 @@ class ImportBatch(SQLModel, table=True):
     unchanged: int
     imported_at: str
     imported_by: str | None = None
+    filled_by: str | None = None  # 填表人 of the file's footer
+    contact_phone: str | None = None  # 联系电话 of the file's footer
 
 
 class ProgressEntry(SQLModel, table=True):
@@ -94,6 +96,24 @@ class ProgressEntry(SQLModel, table=True):
     supersedes: int | None = None
     superseded_by: int | None = None
     reason: str | None = None
+    progress_text: str | None = None  # the 形象进度 cell as written
+    ytd_step: int | None = _money(nullable=True)  # 元 of the ytd's last given digit (SPEC §2)
+
+
+class SinceStartFigure(SQLModel, table=True):
+    """Investment completed since the project started, as a report gave it (SPEC §6)."""
+
+    __tablename__ = "since_start_figure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    month: str  # the report's month
+    through: str  # the month the figure runs through: the report's, or December of the year before
+    amount: int = _money()
+    step: int = _money()  # 元 of its last given digit (SPEC §2)
+    source: str | None = None
+    batch_id: int | None = None
+    recorded_at: str
 
 
 class Target(SQLModel, table=True):
@@ -211,6 +231,22 @@ class ProblemRecord(SQLModel, table=True):
     resolution: str | None = None
     resolved_by: str | None = None
     resolved_at: str | None = None
+
+
+class FormReturn(SQLModel, table=True):
+    """A returned monthly form (SPEC §10): its batch, unit, month and who filled it in."""
+
+    __tablename__ = "form_return"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id")
+    month: str
+    by_kind: str  # region / unit
+    unit: str
+    filled_by: str | None = None  # 填表人
+    phone: str | None = None  # 联系电话
+    filled_date: str | None = None  # 填报日期, as written
+    recorded_at: str
 
 
 class SchemaMigration(SQLModel, table=True):

@@ -18,6 +18,9 @@ UNIT_ALIASES = {
 # Full-width digits, signs and punctuation an office spreadsheet may carry.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# What an office writes for a number: digits with an optional point. Decimal() alone would also
+# take 1e5, 1_000, NaN and other scripts' digits (١٢٣), none of which a form means as an amount.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 
 class AmountError(ValueError):
@@ -67,6 +70,8 @@ def parse_decimal(value: object) -> Decimal:
         if not _GROUPED.match(text):
             raise AmountError(f"not a number: {value!r}")
         text = text.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise AmountError(f"not a number: {value!r}")
     try:
         number = Decimal(text)
     except InvalidOperation:

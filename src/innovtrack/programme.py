@@ -297,3 +297,15 @@ def scope_label(category: str | None, sector: str | None) -> str:
     if sector is None:
         return CATEGORY_NAMES[category]
     return f"{CATEGORY_NAMES[category]}·{SECTOR_NAMES[sector]}"
+
+
+def region_in_text(text: str) -> str | None:
+    """The region a unit's name places it in (海东市发展和改革委员会 → 海东市); None for a
+    province-level unit or a name that gives no region."""
+    key = _key(text or "")
+    key = key.removeprefix("青海省").removeprefix("青海")
+    for name in _REGION_PREFIXES:
+        if key.startswith(name):
+            found = _REGION_LOOKUP[name]
+            return None if found == "省直" else found
+    return None

@@ -141,6 +141,8 @@ def get_project(ledger: Ledger, code: str) -> dict:
     """One project with its plans, change history, monthly entries and status timeline."""
     from sqlalchemy import text
 
+    from .sincestart import invested_before
+
     with ledger.read() as conn:
         row = conn.execute(text("SELECT * FROM project WHERE code = :c"), {"c": code}).first()
         if row is None:
@@ -158,7 +160,7 @@ def get_project(ledger: Ledger, code: str) -> dict:
             " WHERE project_id = :p ORDER BY id"), {"p": r["id"]})]
         entries = [dict(e._mapping) for e in conn.execute(text(
             "SELECT month, amount, ytd, status, problem, note, reported_by, recorded_at, source,"
-            " reason, supersedes FROM progress_entry"
+            " reason, supersedes, progress_text FROM progress_entry"
             " WHERE project_id = :p AND superseded_by IS NULL ORDER BY month"), {"p": r["id"]})]
         # Entries that corrections superseded, each with what replaced it and why.
         corrections = [dict(c._mapping) for c in conn.execute(text(
@@ -173,6 +175,7 @@ def get_project(ledger: Ledger, code: str) -> dict:
         from .supervision import project_supervision
 
         supervision = project_supervision(conn, r["id"])
+        invested = invested_before(conn, r["id"], plans)  # SPEC §6: since-start figures
     status = None
     timeline = []
     started = completed = None
@@ -193,4 +196,5 @@ def get_project(ledger: Ledger, code: str) -> dict:
     out["corrections"] = corrections
     out["history"] = history
     out.update(supervision)  # procedures and problems (SPEC §9)
+    out["invested_before"] = invested
     return out

@@ -75,9 +75,10 @@ def parse_known_at(text: str) -> str:
 
 
 def _effective(sql: _Sql, known_at: str | None, *, covering: bool = False) -> str:
-    """The relation of effective entries now, or at a past moment (asof.entries)."""
+    """The relation of effective entries now, or at a past moment (asof.entries); the
+    covering form reads only the index, the other also gives the 形象进度 as written."""
     hint = " INDEXED BY progress_effective" if sql.sqlite and covering else ""
-    return asof.entries(known_at, index_hint=hint)
+    return asof.entries(known_at, index_hint=hint, text=not covering)
 
 
 def latest_month(sql: _Sql, *, year: int | None = None, known_at: str | None = None
@@ -137,8 +138,13 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
         f" FROM {eff_cover} eff WHERE month BETWEEN :y0 AND :m GROUP BY project_id", params)}
 
     # The as-of month's own entries: who reported, their status and problem.
-    at_month = {pid: (status, problem) for pid, status, problem in sql.rows(
-        f"SELECT project_id, status, problem FROM {eff} eff WHERE month = :m", params)}
+    at_month, sentences = {}, {}
+    for pid, status, problem, sentence in sql.rows(
+            f"SELECT project_id, status, problem, progress_text FROM {eff} eff WHERE month = :m",
+            params):
+        at_month[pid] = (status, problem)
+        if sentence:
+            sentences[pid] = sentence
 
     # Projects whose status (or problem) must come from earlier months: those without an
     # entry for M, without a status in it, or suspended in it (started only if it had
@@ -179,11 +185,17 @@ def load_report_input(sql: _Sql, spec: ReportSpec, *, monthly: bool = True,
     if not sql.sqlite:  # PostgreSQL gives plans as Decimal
         rows = [(*r[:-1], None if r[-1] is None else int(r[-1])) for r in rows]
     earlier = {pid: _look_back(entries, year0) for pid, entries in history.items()}
+    quality = ()
+    if spec.kind in ("monthly", "quarterly"):  # their data_quality section (SPEC §7.9)
+        from .quality import find_flags
+
+        quality = find_flags(sql.rows, first=year0, last=spec.as_of, entries=eff,
+                             projects=project_rel, plans=asof.plans(at), params=params)
     problems, procedures = _supervision_rows(sql, at, project_rel, where, params)
     return ReportInput(spec=spec, projects=rows, sums=sums, at_month=at_month, earlier=earlier,
                        targets=targets, monthly=series, latest_month=latest,
                        pace=load_pace(sql, spec), problems=problems,
-                       procedures=procedures)
+                       procedures=procedures, quality=quality, progress_text=sentences)
 
 
 def load_pace(sql: _Sql, spec: ReportSpec) -> pacing.Pace:

@@ -41,6 +41,9 @@ class ProjectRow(NamedTuple):
     plan: int | None  # planned investment for year Y, 元; None when the list gives none
 
 
+_CODE = ProjectRow._fields.index("code")  # rows arrive as plain tuples in this order
+
+
 class Earlier(NamedTuple):
     """What a project's months before M say, for a project whose month-M entry does not."""
 
@@ -73,6 +76,7 @@ class ProjectFacts(NamedTuple):
     ever_built: bool
     problem: str | None  # the open problem: stated in the latest entry of year Y up to M
     problem_month: str | None
+    progress_text: str | None = None  # the 形象进度 of M's entry as written (SPEC §7.7)
 
 
 def merge_facts(row: ProjectRow | tuple, data: ReportInput) -> ProjectFacts:
@@ -91,7 +95,8 @@ def merge_facts(row: ProjectRow | tuple, data: ReportInput) -> ProjectFacts:
         if entry is None:
             problem, problem_month = back.problem, back.problem_month
     return ProjectFacts(*row[1:], int(ytd), int(period), entry is not None, status, ever_built,
-                        problem or None, problem_month if problem else None)
+                        problem or None, problem_month if problem else None,
+                        data.progress_text.get(pid))
 
 
 class TargetFact(NamedTuple):
@@ -137,6 +142,8 @@ class ReportInput:
     # Supervision (SPEC §9): problems raised by M, procedure statements of new projects.
     problems: Sequence[ProblemFact] = ()
     procedures: Sequence[ProcedureFact] = ()
+    quality: Sequence = ()  # quality.Flag of Y-01..M (SPEC §7.9), for every project
+    progress_text: Mapping[int, str] = field(default_factory=dict)  # id -> M's 形象进度 as written
 
 
 # --- report kinds ------------------------------------------------------------------------
@@ -159,8 +166,9 @@ class ReportKind:
 _GROUPS = ("totals", "by_sector", "by_region", "starts")
 _SUPERVISION = ("problems", "procedures", "by_unit")  # SPEC §9
 KINDS: dict[str, ReportKind] = {k.name: k for k in (
-    ReportKind("quarterly", (*_GROUPS, "lagging", *_SUPERVISION, "narrative")),
-    ReportKind("monthly", (*_GROUPS, "lagging", *_SUPERVISION, "unreported", "narrative")),
+    ReportKind("quarterly", (*_GROUPS, "lagging", *_SUPERVISION, "data_quality", "narrative")),
+    ReportKind("monthly", (*_GROUPS, "lagging", *_SUPERVISION, "data_quality", "unreported",
+                           "narrative")),
     ReportKind("lagging", ("lagging",), subject="进度滞后项目"),
     # 督办清单: its own renderer (render/supervision.py), per unit, not section by section
     ReportKind("supervision", (), subject="督办清单"),
@@ -298,6 +306,7 @@ class Report:
     pace: pacing.Pace = field(default_factory=pacing.linear)
     procedures: ProceduresSection | None = None
     by_unit: list[UnitRow] = field(default_factory=list)
+    data_quality: list = field(default_factory=list)  # quality.Flag of the counted projects
 
     @property
     def kind(self) -> ReportKind:
@@ -316,6 +325,11 @@ class Report:
         tp = self.pace.at(self.spec.month_number)
         for row in self.counted:
             yield project_line(merge_facts(row, self.source), self.spec, tp)
+
+    def progress_texts(self) -> dict[str, str]:
+        """Code -> the 形象进度 sentence of M's entry as written, for the counted projects."""
+        texts = self.source.progress_text if self.source else {}
+        return {row[_CODE]: texts[row[0]] for row in self.counted if row[0] in texts}
 
     def detail_rows(self) -> Iterator[tuple]:
         """(code, name, region, sector, plan, ytd, period, completion %, gap pp, warning) per
@@ -595,6 +609,9 @@ def roll_up(data: ReportInput) -> Report:
                     no_plan=no_plan, has_entries=has_entries, latest_month=data.latest_month,
                     source=data, pace=pace)
     add_supervision(report, data)
+    if data.quality:
+        codes = {p[_CODE] for p in counted}
+        report.data_quality = [f for f in data.quality if f.code in codes]
     report.notes = _notes(report)
     return report
 

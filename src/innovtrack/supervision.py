@@ -306,11 +306,9 @@ class FileSupervision:
     wrote (this batch's, past the ids the ledger held before it).
     """
 
-    def __init__(self, conn: Connection, index: dict[str, int], month: str | None,
-                 batch: int):
+    def __init__(self, conn: Connection, index: dict[str, int], month: str | None):
         self.index = index
         self.month = month
-        self.batch = batch
         self.cells = [f for f in SUPERVISION_FIELDS if f in index]
         self.fields = (["problem"] if "problem" in index else []) + self.cells
         self.kept: list[tuple[int | None, list]] = []
@@ -346,27 +344,21 @@ class FileSupervision:
                 append(item)
             yield item
 
-    def check(self, ids: dict[str, int], problem: Callable[[int | None, str, str], None]
-              ) -> None:
-        """Read the kept cells; report what cannot be read. Rows whose code or month the
-        checker already rejects are left to it."""
+    def check(self, resolved: dict[int, tuple],
+              problem: Callable[[int | None, str, str], None]) -> None:
+        """Read the kept cells of the rows the intake checks matched to a project and month
+        (`resolved`: row number -> (project id, month, problem unit, due month), as the row
+        checks read them); report what cannot be read. Rows the checks reject or skip are
+        left to them."""
         index = self.index
-        ci, mi = index.get("code"), index.get("month")
         fields = [(f, index[f]) for f in self.fields]
         for number, row in self.kept:
+            hit = resolved.get(number)
+            if hit is None:
+                continue
+            pid, month, unit, due = hit
             n = len(row)
             cells = {f: row[i] for f, i in fields if i < n and row[i] not in (None, "")}
-            code_text = values.text(row[ci] if ci is not None and ci < n else None)
-            pid = ids.get(code_text)
-            if pid is None:
-                pid = ids.get(unicodedata.normalize("NFKC", code_text).strip())
-            try:
-                month = self.month or values.month(row[mi] if mi is not None and mi < n
-                                                   else None)
-            except values.CellError:
-                continue
-            if pid is None:
-                continue
             for proc in PROCEDURE_CODES:
                 if proc in cells:
                     try:
@@ -376,28 +368,20 @@ class FileSupervision:
                         continue
                     if st is not None:
                         self.statements.append(ProcedureRow(pid, proc, month, st))
-            due = None
-            if "due" in cells:
-                try:
-                    due = values.month(cells["due"])
-                except values.CellError as exc:
-                    problem(number, "due", str(exc))
-                    continue
-                if due < month:
-                    problem(number, "due", f"due {due} is before the month {month} the problem "
-                                           "is raised in")
-                    continue
+            if due is not None and due < month:
+                problem(number, "due", f"due {due} is before the month {month} the problem "
+                                       "is raised in")
+                continue
             text = values.text(cells.get("problem"))
             if text:  # 无 and the like are left out by raise_problems
-                unit = values.text(cells.get("problem_unit")) or None
-                self.sightings.append(Sighting(pid, month, text, unit, due))
+                self.sightings.append(Sighting(pid, month, text, unit or None, due))
 
     def write(self, ledger: Ledger, conn: Connection, *, stamp: str, source: str,
-              by: str | None) -> None:
+              by: str | None, batch: int) -> None:
         if self.first_id is not None:
             self.sightings = [Sighting(*r) for r in conn.exec_driver_sql(
                 "SELECT project_id, month, problem FROM progress_entry"
-                f" WHERE id > {int(self.first_id)} AND batch_id = {int(self.batch)}"
+                f" WHERE id > {int(self.first_id)} AND batch_id = {int(batch)}"
                 " AND problem IS NOT NULL")]
         record_procedures(conn, self.statements, stamp=stamp, source=source, by=by)
         raise_problems(conn, self.sightings, stamp=stamp, source=source, by=by, ledger=ledger)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import progress, projects, report, supervision, targets
+from . import forms, progress, projects, report, supervision, targets
 
 app = typer.Typer(
     name="innovtrack",
@@ -49,6 +49,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(targets.app, name="targets")
 app.add_typer(supervision.procedures_app, name="procedures")
 app.add_typer(supervision.problems_app, name="problems")
+app.add_typer(forms.app, name="forms")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,19 +57,35 @@ def import_command(
 
 
 def check_command(db: DbOption = None, format: FormatOption = Format.table,
-                  output: OutputOption = None) -> None:
+                  output: OutputOption = None,
+                  quality: bool = typer.Option(
+                      False, "--quality", help="list accepted but unlikely entries (数据质量) "
+                      "instead: spend_while_preparing, over_plan, over_total, repeated_amount,"
+                      " spike; they are never rejected, so this exits 0")) -> None:
     """Check the ledger: published targets and counts against the project list, and entries.
 
     Lists each disagreement (one line each; --format json or csv for programs) and exits 1
-    when there is any.
+    when there is any. With --quality, lists the plausibility flags instead.
 
-    Example: innovtrack check
+    Example: innovtrack check --quality --format json
     """
     from ..check import run_checks
     from ..render.listing import emit_findings
     from ..render.output import notice
 
     fmt_name = listing_format(format, output)
+    if quality:
+        from ..quality import ledger_flags
+        from ..render.listing import Column, emit
+
+        flags = ledger_flags(reader(db))
+        emit([f.as_dict() for f in flags],
+             [Column("code", "项目编号"), Column("month", "月份"), Column("rule", "规则"),
+              Column("detail", "说明")], fmt_name=fmt_name, output=output,
+             title="数据质量", csv_keys=["code", "month", "rule", "detail"])
+        notice(f"check --quality: {len(flags)} unlikely entr{'y' if len(flags) == 1 else 'ies'}")
+        return
+
     findings = run_checks(reader(db))
     emit_findings(findings, fmt_name, output)
     if findings:

@@ -19,6 +19,10 @@ class FieldSpec:
     label: str  # how messages name the column when the file lacks it
     aliases: tuple[str, ...]
     money: bool = False
+    # Aliases that name this field only when the header also has `paired_with`: 完成投资 is
+    # the month amount in a file that also has a year-to-date column (SPEC §6, last part).
+    paired: tuple[str, ...] = ()
+    paired_with: str | None = None
 
 
 def _k(text: str) -> str:
@@ -49,10 +53,25 @@ PROGRESS_FIELDS: dict[str, FieldSpec] = {
     "code": PROJECT_FIELDS["code"],
     "name": PROJECT_FIELDS["name"],
     "month": FieldSpec("月份", ("月份", "填报月份", "month", "报告期", "统计月份")),
-    "amount": FieldSpec("本月完成投资", ("本月完成投资", "amount", "当月完成投资"), money=True),
+    "amount": FieldSpec("本月完成投资", ("本月完成投资", "amount", "当月完成投资"), money=True,
+                        paired=("完成投资",), paired_with="ytd"),
     "ytd": FieldSpec("自年初累计完成投资", ("自年初累计完成投资", "累计完成投资", "ytd",
-                                        "年初累计完成投资", "本年累计完成投资"), money=True),
-    "status": FieldSpec("形象进度", ("形象进度", "建设状态", "项目状态", "status")),
+                                        "年初累计完成投资", "本年累计完成投资",
+                                        "年初至报告期累计完成投资", "年初至今累计完成投资"),
+                     money=True),
+    "status": FieldSpec("形象进度", ("形象进度", "建设状态", "项目状态", "status",
+                                    "年初至报告期形象进度")),
+    # Since the project started (SPEC §6, last part): through the report month, or through the
+    # end of the year before. Kept with the project, never read as the month or the year-to-date.
+    "since_start": FieldSpec("开工至报告期累计完成投资", (
+        "开工至报告期累计完成投资", "开工至今累计完成投资", "开工以来累计完成投资",
+        "自开工累计完成投资", "开工累计完成投资", "sincestart"), money=True),
+    "before_year": FieldSpec("开工至上一年度底累计完成投资", (
+        "开工至上一年度底累计完成投资", "开工至上年底累计完成投资", "开工至上年末累计完成投资",
+        "截至上年底累计完成投资", "截至上年末累计完成投资", "beforeyear"), money=True),
+    "year": FieldSpec("年份", ("年份", "年度", "year")),
+    # How a problem stands (解决情况); its solver and due month are the supervision fields below.
+    "resolution": FieldSpec("解决情况", ("解决情况", "resolution")),
     "problem": FieldSpec("存在问题", ("存在问题", "需协调解决的问题", "problem",
                                     "存在的问题", "需协调解决问题")),
     "reason": FieldSpec("更正原因", ("更正原因", "原因", "reason")),
@@ -77,10 +96,23 @@ _UNIT_SUFFIX = re.compile(r"^(.*?)(wan|yi|yuan|万元|亿元)$")
 # Headers that name a period rather than a fixed word, as monthly report forms do:
 # 1-6月累计完成投资 / 2016年1～6月完成投资 (year to date), 6月完成投资 (the month).
 _PERIOD_HEADERS: tuple[tuple[str, re.Pattern], ...] = (
-    ("ytd", re.compile(r"^(?:\d{4}年)?1[-~至到—－]\d{1,2}月份?(?:累计)?(?:完成投资|完成)$")),
-    ("ytd", re.compile(r"^(?:本年|本年度|年初至今|年初以来)(?:累计)?完成投资$")),
-    ("amount", re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?:完成投资|完成)$")),
+    ("ytd", re.compile(r"^(?:\d{4}年)?1[-~至到—－]\d{1,2}月份?(?:实际)?(?:累计)?(?:完成投资|完成)$")),
+    ("ytd", re.compile(r"^(?:本年|本年度|年初至今|年初以来|年初至报告期)(?:实际)?(?:累计)?完成投资$")),
+    ("amount", re.compile(r"^(?:\d{4}年)?\d{1,2}月份?(?:实际)?(?:完成投资|完成)$")),
+    ("status", re.compile(r"^(?:\d{4}年)?(?:1[-~至到—－])?\d{1,2}月份?(?:实际)?形象进度$")),
 )
+
+# What is never the month amount or the year-to-date, whatever else its header says (SPEC §6,
+# last part): a plan (计划完成投资 is the month's plan), a figure since the project started,
+# a share of a plan or of the total.
+_NEVER_FIGURE = re.compile(r"计划|开工|上一?年度?[底末]|占|%|百分|比例|比重")
+FIGURES = frozenset({"amount", "ytd"})
+
+
+def never_figure(header: str) -> bool:
+    """Whether a header names a plan, a since-start figure or a percentage (never the month
+    amount or the year-to-date)."""
+    return bool(_NEVER_FIGURE.search(unicodedata.normalize("NFKC", header)))
 
 
 def _period_field(header: str, fields: dict[str, FieldSpec]) -> str | None:
@@ -136,6 +168,8 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
             name = lookup.get(_k(cell))  # a header whose bracket is part of the name
         if name is None:
             name = _period_field(cell, fields)
+        if name in FIGURES and never_figure(cell):
+            name = None
         plan = (_PLAN.match(key) or _PLAN.match(_k(cell))) if with_plans and name is None \
             else None  # the second for 计划投资（2016年）, whose bracket is not a unit
         year = int(plan.group(1) or plan.group(2) or plan.group(3)) if plan else None
@@ -156,4 +190,27 @@ def map_header(cells: list, fields: dict[str, FieldSpec], default_unit: str | No
             cmap.names[f"plan_{year}"] = shown
         else:
             cmap.ignored.append(shown)
+    _pair(cmap, cells, fields, default_unit)
     return cmap
+
+
+def _pair(cmap: ColumnMap, cells: list, fields: dict[str, FieldSpec],
+          default_unit: str | None) -> None:
+    """Map the ignored headers that are a paired alias of a field (完成投资 beside a
+    year-to-date column), now that the whole header is known."""
+    for name, spec in fields.items():
+        if not spec.paired or name in cmap.index or spec.paired_with not in cmap.index:
+            continue
+        aliases = {_k(a) for a in spec.paired}
+        for pos, cell in enumerate(cells):
+            if not isinstance(cell, str) or " ".join(cell.split()) not in cmap.ignored:
+                continue
+            key, unit = split_unit(cell)
+            if key in aliases or key.removesuffix("额") in aliases:
+                shown = " ".join(cell.split())
+                cmap.ignored.remove(shown)
+                cmap.index[name] = pos
+                cmap.names[name] = shown
+                if spec.money:
+                    cmap.units[name] = unit or default_unit or "万元"
+                break

@@ -128,7 +128,9 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
                  for year, pos in cols.plans.items()]
     start_pos = cols.index.get("planned_start", -1)
     finish_pos = cols.index.get("planned_completion", -1)
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # folded code -> its first row
+    fields_at = {pos: f for f, pos in cols.index.items()}
+    fields_at.update((pos, f"plan_{year}") for year, pos in cols.plans.items())
     months: dict[object, str] = {}
     strip, fast_to_yuan, text = str.strip, money.fast_to_yuan, values.text
     CellError, UnknownValue = values.CellError, programme.UnknownValue  # noqa: N806
@@ -148,13 +150,20 @@ def validate_projects(table: Table, on_row: Callable[[int], None] | None = None)
         if not code and not any(texts[i] for i in mapped):
             continue  # only 序号 or 备注 filled: a numbered empty row of the office's template
         bad = len(problems)
+        damaged = values.cell_problem(cells)
+        if damaged is not None:
+            problem(fields_at.get(damaged[0], f"column {damaged[0] + 1}"), number, damaged[1])
+            continue
 
+        if not code.isascii() or not code.isprintable():  # full-width, a BOM, a U+200B
+            code = values.clean_code(code)
+        key = code.casefold()  # = values.code_key(code) once cleaned
         if not code:
             problem("code", number, "required value missing")
-        elif code in seen:
-            problem("code", number, f"duplicate code {code} (first at row {seen[code]})")
+        elif key in seen:
+            problem("code", number, f"duplicate code {code} (first at row {seen[key]})")
         else:
-            seen[code] = number
+            seen[key] = number
         if not name:
             problem("name", number, "required value missing")
         if not enterprise:

@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -23,6 +23,7 @@ from pathlib import Path
 from ..errors import Problem, Rejected
 from ..money import UNIT_ALIASES
 from .headers import ColumnMap, FieldSpec, map_header, split_unit
+from .values import EMPTY_MARKS
 
 _SAMPLE = 64 * 1024
 _HEADER_SEARCH_ROWS = 30
@@ -203,6 +204,8 @@ def is_total_row(cells: list, code_pos: int | None = 0, last: int = 3) -> bool:
 # A section heading as government sheets number them: 一、 （一） (1) 1、 第一部分.
 _HEADING_MARK = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、]|[(（]\d{1,2}[)）]|\d{1,2}、"
                            r"|第[一二三四五六七八九十]+(?:部分|类|批)?|[一二三四五六七八九十]+$)")
+# A subtotal as key-project systems write them: 其中：在建重点项目（22项）, 西宁市（12项）.
+_SUBTOTAL = re.compile(r"^其中[:：]|[(（]\d+个?项[)）]$")
 _NUMBER_TEXT = re.compile(r"^[+-]?[\d,，.．０-９]+%?$")
 
 
@@ -212,6 +215,8 @@ def _heading_text(text: str) -> bool:
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if _HEADING_MARK.match(key):
         return True
+    if _SUBTOTAL.search(key):  # 合计（24项） stays a total row
+        return _TRAILING_BRACKET.sub("", key).lower() not in _TOTAL_WORDS
     # 创新攻坚项目（100项）, 西宁市小计: a group's name with its count or as its subtotal
     key = _TRAILING_BRACKET.sub("", key)
     for word in ("小计", "合计", "总计"):
@@ -230,12 +235,46 @@ def is_heading_row(cells: list, last: int) -> bool:
         if not isinstance(cell, str):
             return False  # a date or a flag: a project's data
         text = cell.strip()
-        if not text or _NUMBER_TEXT.match(text):
-            continue
+        if not text or _NUMBER_TEXT.match(text) or text in EMPTY_MARKS:
+            continue  # a subtotal's figure, or its dash for none
         if not _heading_text(text):
             return False
         headings += pos <= last
     return headings > 0
+
+
+# A footer or note row (SPEC §7.5): its first non-empty cell begins with one of these and a
+# colon. 填报单位 / 报送单位 there name the reporting unit, as a line above the header does.
+_FOOTER = re.compile(r"^\s*(填表人|填报人|审核人|负责人|联系人|联系电话|填报日期|制表人|制表|注|备注|说明"
+                     r"|填报单位|报送单位)\s*[:：]")
+_FOOTER_FIRST = frozenset("填审负联制注备说报")
+_FOOTER_FIELDS = {
+    "filled_by": re.compile(r"(?:填表人|填报人)\s*[:：]\s*([^\s:：,，;；]+)"),
+    "phone": re.compile(r"联系电话\s*[:：]\s*([0-9０-９()（）+＋\-－—\s]*[0-9０-９])"),
+    "unit": re.compile(r"(?:填报单位|报送单位)\s*[:：]\s*([^\s:：,，;；]+)"),
+}
+
+
+def footer_text(cells: list) -> str | None:
+    """The text of a footer or note row (填表人：…, 注：…), or None for any other row."""
+    for cell in cells:
+        if cell is None or isinstance(cell, str) and not cell.strip():
+            continue
+        if isinstance(cell, str) and _FOOTER.match(unicodedata.normalize("NFKC", cell)):
+            return " ".join(str(c).strip() for c in cells if c not in (None, ""))
+        return None
+    return None
+
+
+def footer_fields(lines: list[str]) -> dict[str, str]:
+    """填表人, 联系电话 and 填报单位 as written in footer (or title) lines: the first of each."""
+    out: dict[str, str] = {}
+    for line in lines:
+        for name, pattern in _FOOTER_FIELDS.items():
+            m = pattern.search(unicodedata.normalize("NFKC", line))
+            if m and name not in out:
+                out[name] = m.group(1).strip()
+    return out
 
 
 @dataclass
@@ -253,6 +292,26 @@ class Table:
     skipped_total_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)  # title and unit lines above the header
     skipped_heading_rows: list[int] = field(default_factory=list)
+    footer_rows: list[int] = field(default_factory=list)  # 填表人：…, 注：… rows, not data
+    footer_lines: list[str] = field(default_factory=list)
+
+    @property
+    def signed(self) -> dict[str, str]:
+        """填表人 (filled_by), 联系电话 (phone) and 填报单位 (unit), from the lines above the
+        header and the footer rows; the first of each. Complete once rows() is read."""
+        return footer_fields(self.preamble + self.footer_lines)
+
+    def footer_notice(self) -> str | None:
+        """The notice naming the footer and note rows left out, and what was kept of them."""
+        if not self.footer_rows:
+            return None
+        signed = self.signed
+        kept = ", ".join(f"{label} {signed[k]}" for k, label in
+                         (("filled_by", "填表人"), ("phone", "联系电话"), ("unit", "填报单位"))
+                         if k in signed)
+        return (f"{self.display}: footer and note row(s) left out: row "
+                + ", ".join(map(str, self.footer_rows))
+                + (f" (kept with the import: {kept})" if kept else ""))
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells) for each data row; blank, 合计 and section-heading rows
@@ -318,6 +377,7 @@ class Table:
         last = max(code_pos, index.get("name", code_pos))
         own_code = index.get("code")  # None: a monthly file that names projects only
         heading = is_heading_row
+        footer_first = _FOOTER_FIRST
         for number, cells in rows:
             try:
                 code = cells[code_pos]
@@ -337,12 +397,17 @@ class Table:
             try:
                 head = join(cells[:last + 1])
                 if head.strip() and (head.isascii() or normalized("NFKC", head)) \
-                        and hint(head) is None:
+                        and hint(head) is None and head.lstrip()[:1] not in footer_first:
                     yield number, cells
                     continue
             except TypeError:  # a workbook row: numbers, dates, None
                 pass
             if is_blank(cells):
+                continue
+            footer = footer_text(cells)
+            if footer is not None:
+                self.footer_rows.append(number)
+                self.footer_lines.append(footer)
                 continue
             if is_total_row(cells, own_code, last):
                 self.skipped_total_rows.append(number)
@@ -540,18 +605,50 @@ def _find_header(rows: Iterator[tuple[int, list]], fields: dict[str, FieldSpec],
         candidate = map_header(cells, fields, unit)
         # A header names at least two known columns; a title row names at most one.
         if len(candidate.index) >= 2:
-            following = next(rows, None)
-            if following is not None:
-                merged = _two_row_header(cells, following[1], candidate, fields, unit)
-                if merged is not None:
-                    return following[0], merged, rows
-                rows = chain([following], rows)
-            return number, candidate, rows
+            return _header_below(number, cells, candidate, rows, fields, unit)
         if preamble is not None:
             preamble.append(text)
         if number >= _HEADER_SEARCH_ROWS:
             break
     return None
+
+
+_HEADER_DEPTH = 4  # rows below the first that a merged header may take
+
+
+def _header_below(number: int, cells: list, cmap: ColumnMap, rows: Iterator[tuple[int, list]],
+                  fields: dict[str, FieldSpec], unit: str | None
+                  ) -> tuple[int, ColumnMap, Iterator[tuple[int, list]]]:
+    """A header spread over merged rows read as one (SPEC §6): each row below that splits a
+    spanning cell is folded in; a row that only repeats the cells above it (the bottom of
+    cells merged down) is header too, not data."""
+    top, above = cells, cells
+    for _ in range(_HEADER_DEPTH):
+        following = next(rows, None)
+        if following is None:
+            break
+        if _repeats(above, following[1]):
+            number, above = following
+            continue
+        merged = _two_row_header(top, following[1], cmap, fields, unit, above)
+        if merged is None:
+            rows = chain([following], rows)
+            break
+        cmap, top = merged
+        number, above = following
+    return number, cmap, rows
+
+
+def _repeats(above: list, cells: list) -> bool:
+    """Whether a row's cells are all copies of the cells above (a merged-down header's bottom)."""
+    seen = False
+    for pos, cell in enumerate(cells):
+        if cell is None or cell == "":
+            continue
+        if pos >= len(above) or cell != above[pos] or not isinstance(cell, str):
+            return False
+        seen = True
+    return seen
 
 
 _SUB_TOTAL = {"合计", "小计", "总计", "计", "总额", "金额", "总投资", "投资"}
@@ -564,14 +661,19 @@ def _maps(text: str, fields: dict[str, FieldSpec], unit: str | None) -> bool:
 
 
 def _two_row_header(top: list, sub: list, first: ColumnMap, fields: dict[str, FieldSpec],
-                    unit: str | None) -> ColumnMap | None:
-    """The mapping of a header whose second row splits a spanning cell (总投资 over 合计 and
-    其中：2016年计划投资), or None when `sub` is not such a row but data."""
+                    unit: str | None, above: list | None = None
+                    ) -> tuple[ColumnMap, list] | None:
+    """The mapping (and the header cells as one row) of a header whose next row splits a
+    spanning cell (总投资 over 合计 and 其中：2016年计划投资), or None when `sub` is not such
+    a row but data. `above` is the row right above `sub` as written, when `top` is already
+    several rows folded into one."""
+    above = top if above is None else above
     code_pos = first.index.get("code")
     name_pos = first.index.get("name")
     texts: dict[int, str] = {}
     for pos, cell in enumerate(sub):
-        if cell is None or cell == "" or pos < len(top) and cell == top[pos]:
+        if cell is None or cell == "" or pos < len(top) and cell == top[pos] \
+                or pos < len(above) and cell == above[pos]:
             continue  # empty, or a header cell merged down over both rows
         if not isinstance(cell, str) or _NUMBER_TEXT.match(cell.strip()):
             return None  # a number or a date: data
@@ -602,7 +704,7 @@ def _two_row_header(top: list, sub: list, first: ColumnMap, fields: dict[str, Fi
     if named > len(first.index) + len(first.plans) or spanned or any(
             _SUB_PREFIX.match(t) for t in texts.values()) \
             or all(_unit_text(t) for t in texts.values()):  # a row of units under the header
-        return merged
+        return merged, cells
     return None
 
 
@@ -619,6 +721,8 @@ def _sub_header(sub: str, parent: str | None, fields: dict[str, FieldSpec],
     if own_unit and parent:  # 总投资 over 万元
         return f"{split_unit(parent)[0]}（{own_unit}）"
     text = _SUB_PREFIX.sub("", sub)
+    if _maps(text, fields, unit):
+        return text  # a whole header of its own: 1-7月实际完成投资(万元) (its dash kept)
     key, sub_unit = split_unit(text)
     parent_key, parent_unit = split_unit(parent) if parent else ("", None)
     bracket = f"（{sub_unit or parent_unit}）" if (sub_unit or parent_unit) else ""
@@ -715,3 +819,43 @@ def open_table(path: Path | str, fields: dict[str, FieldSpec], *, required: set[
     if columns.ignored:
         table.notices.append(f"{display}: columns ignored: {', '.join(columns.ignored)}")
     return table
+
+
+def open_tables(path: Path | str, fields: dict[str, FieldSpec], *, required: set[str],
+                usable: Callable[[ColumnMap], bool], encoding: str | None = None,
+                sheet: str | None = None, default_unit: str | None = None,
+                display: str | None = None) -> list[Table]:
+    """Every sheet of a workbook whose header `usable` accepts (a key-project system's 月报表
+    lists its projects on several sheets, beside summary sheets without project rows); one
+    table for a CSV, for --sheet, or when only one sheet is usable. A sheet left out is named
+    in the first table's notices."""
+    path = Path(path)
+    first = open_table(path, fields, required=required, encoding=encoding, sheet=sheet,
+                       default_unit=default_unit, display=display)
+    if sheet is not None or first.sheet is None:
+        return [first]
+    book = _workbook(path, first.display)
+    tables, left_out = [], []
+    for name in book.sheet_names:
+        try:
+            table = (first if name == first.sheet else
+                     open_table(path, fields, required=required, sheet=name,
+                                default_unit=default_unit, display=display))
+        except Rejected:
+            table = None
+        if table is not None and usable(table.columns):
+            tables.append(table)
+        else:
+            left_out.append(name)
+    if not tables:
+        return [first]  # no sheet of project rows: the first sheet's layout says what is missing
+    if len(tables) == 1:
+        return tables
+    shown = first.display
+    notices = []
+    for table in tables:
+        notices.extend(n for n in table.notices if "read sheet" not in n and n not in notices)
+    notices.append(f"{shown}: read sheets {', '.join(t.sheet for t in tables)}"
+                   + (f"; left out {', '.join(left_out)} (no project rows)" if left_out else ""))
+    first.notices = notices
+    return tables

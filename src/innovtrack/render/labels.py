@@ -86,3 +86,11 @@ def pace_heading(report) -> str:
 
 def period_column(spec) -> str:
     return "本季度完成" if spec.quarter else "本月完成"
+
+
+def status_text(status: str | None, sentence: str | None) -> str:
+    """形象进度 as a cell shows it: the status, and the sentence it was read from (SPEC §7.7)."""
+    from .. import programme
+
+    label = programme.STATUSES.get(status, "") if status else ""
+    return f"{label}（{sentence}）" if sentence and sentence != label else label

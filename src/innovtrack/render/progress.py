@@ -14,7 +14,8 @@ def entry_columns(history: bool) -> list[Column]:
     # drop: the order in which columns leave a narrow terminal (highest first; 0 stays)
     cols = [Column("code", "项目编号"), Column("month", "月份"),
             Column("amount", "本月完成投资", "money"), Column("ytd", "自年初累计", "money", drop=3),
-            Column("status", "形象进度", "status", drop=2), Column("problem", "存在问题", drop=6),
+            Column("status", "建设状态", "status", drop=2),
+            Column("progress_text", "形象进度", drop=10), Column("problem", "存在问题", drop=6),
             Column("note", "备注", drop=8), Column("reported_by", "填报人", drop=7),
             Column("recorded_at", "录入时间", "time", drop=4), Column("source", "来源", drop=9)]
     if history:

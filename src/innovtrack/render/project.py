@@ -7,6 +7,7 @@ import json
 from .. import programme
 from ..clock import shown
 from ..money import fmt, to_unit
+from .labels import status_text
 from .listing import is_money, json_value
 from .output import print_rich, write_text
 from .safe import cell
@@ -178,7 +179,7 @@ def _project_table(project: dict, unit: str, output: str | None, renderer) -> No
             t.add_column(head, justify="right" if "（" in head else "left")
         for e in p["entries"]:
             t.add_row(*map(cell, (e["month"], fmt(e["amount"], unit), fmt(e["ytd"], unit),
-                                  programme.STATUSES.get(e["status"], "") if e["status"] else "",
+                                  status_text(e["status"], e.get("progress_text")),
                                   e["problem"] or "", e["reported_by"] or "",
                                   (e["reason"] or "") if e.get("supersedes") else "")))
         parts.append(t)

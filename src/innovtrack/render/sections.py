@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import programme
 from ..rollup import GroupRow, Report
-from .labels import REASON_CN, WARNING_CN, period_column
+from .labels import REASON_CN, WARNING_CN, period_column, status_text
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def lagging_table(report: Report) -> Table:
                Col("actual_ytd", "累计完成", "money", drop=4, width=11),
                Col("completion_pct", "完成率(%)", "pct", width=9, coloured=True),
                Col("warning", "预警", "warning", width=6, coloured=True),
-               Col("status", "形象进度", "label", drop=3, width=9),
+               Col("status", "形象进度", drop=3, width=24, least=8),  # status（sentence as written）
                Col("reasons", "滞后原因", width=30, least=12),
                Col("forecast", "预计全年", "money", drop=11, width=13, sheet_head="预计全年完成"),
                Col("forecast_pct", "预计完成率(%)", "pct", drop=10, width=10,
@@ -207,7 +207,7 @@ def lagging_table(report: Report) -> Table:
                      "responsible_unit": f.responsible_unit or "", "plan": f.plan,
                      "actual_ytd": f.ytd, "completion_pct": line.completion_pct,
                      "warning": line.warning,
-                     "status": programme.STATUSES.get(f.status, "") if f.status else "",
+                     "status": status_text(f.status, f.progress_text),
                      "reasons": "、".join(REASON_CN[r] for r in line.reasons),
                      "forecast": line.forecast, "forecast_pct": line.forecast_pct})
     return Table("lagging", f"进度滞后项目（{len(rows)}个）", "滞后项目", columns, rows,
@@ -295,6 +295,20 @@ def unit_table(report: Report) -> Table:
              "warning": u.warning} for u in report.by_unit]
     return Table("by_unit", "分责任单位", "分责任单位", columns, rows,
                  unit_line=f"{_unit_line(report)}；{UNIT_NOTE[3:]}")
+
+
+@section("data_quality")
+def quality_table(report: Report) -> Table:
+    """Entries accepted but unlikely (SPEC §7.9): flagged, never rejected."""
+    from ..quality import HEADS, LABELS
+
+    keys = ("code", "month", "rule", "detail")
+    kinds = ("label", "label", "text", "text")
+    columns = [Col(k, h, kind, width=w, least=8)
+               for k, h, kind, w in zip(keys, HEADS, kinds, (12, 10, 16, 50), strict=True)]
+    rows = [{"code": f.code, "month": f.month, "rule": LABELS[f.rule], "detail": f.detail}
+            for f in report.data_quality]
+    return Table("data_quality", f"数据质量（{len(rows)}条）", "数据质量", columns, rows)
 
 
 @section("unreported")

@@ -70,7 +70,8 @@ def line_dict(line: ProjectLine) -> dict:
         "reasons": list(line.reasons), "plan": _wan(f.plan), "actual_ytd": _wan(f.ytd),
         "actual_period": _wan(f.period), "completion_pct": line.completion_pct,
         "gap_pp": line.gap_pp, "forecast": _wan(line.forecast),
-        "forecast_pct": line.forecast_pct, "status": f.status, "reported": f.reported,
+        "forecast_pct": line.forecast_pct, "status": f.status, "progress_text": f.progress_text,
+        "reported": f.reported,
         "start_deadline": line.start_deadline if "not_started" in line.reasons else None,
         "problem": f.problem,
     }
@@ -108,6 +109,8 @@ def report_dict(report: Report) -> dict:
         out["monthly"] = [{"month": m.month, "amount": _wan(m.amount),
                            "cumulative": _wan(m.cumulative), "completion_pct": m.completion_pct,
                            "time_progress_pct": m.time_progress_pct} for m in report.monthly]
+    if spec.kind in ("monthly", "quarterly"):
+        out["data_quality"] = [f.as_dict() for f in report.data_quality]
     out["notes"] = report.notes
     out["narrative"] = narrative(report)
     return out
@@ -120,7 +123,8 @@ def pace_dict(pace) -> dict:
             "set_at": pace.set_at, "years": list(pace.years), "note": pace.note}
 
 
-_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit")
+_ONE_PER_LINE = ("lagging", "unreported", "withdrawn", "problems", "monthly", "by_unit",
+                 "data_quality")
 
 
 def to_json(report: Report) -> str:

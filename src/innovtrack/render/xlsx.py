@@ -308,7 +308,7 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     columns = [("序号", 6), ("项目编号", 10), ("项目名称", 36), ("所在地区", 8), ("领域", 10),
                ("年度计划\n（万元）", 12), ("累计完成\n（万元）", 12),
                (f"{period_column(report.spec)}\n（万元）", 12), ("完成率\n（%）", 9),
-               ("与时序进度差\n（百分点）", 12), ("预警", 6)]
+               ("与时序进度差\n（百分点）", 12), ("预警", 6), ("形象进度（填报原文）", 30)]
     book.heading(ws, len(columns), f"{head}——项目明细", "单位：万元")
     for c, (_, width) in enumerate(columns):
         ws.set_column(c, c, width)
@@ -327,8 +327,9 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
     ws.write_number(3, 5, total.plan / 10_000, f["total_money"])
     ws.write_number(3, 6, total.actual_ytd / 10_000, f["total_money"])
     ws.write_number(3, 7, total.actual_period / 10_000, f["total_money"])
-    for c in (8, 9, 10):
+    for c in (8, 9, 10, 11):
         ws.write_blank(3, c, None, f["total_text"])
+    texts = report.progress_texts()
 
     # The hot loop: 11 cells per project, up to 100,000 projects. Bound methods and formats
     # are looked up once; text cells carry no format (no borders on a sheet this long) and
@@ -354,5 +355,9 @@ def _detail_sheet(book: _Book, report: Report, head: str) -> None:
             write_number(r, 8, completion, pct_f)
             write_number(r, 9, gap, pct_f)
             write_string(r, 10, warn_cn[warning])
+        if texts:
+            sentence = texts.get(code)
+            if sentence:
+                write_string(r, 11, _text(sentence))
     book.warning_formats(ws, 4, r, 10, 8)
-    ws.autofilter(2, 0, r, 10)
+    ws.autofilter(2, 0, r, 11)
