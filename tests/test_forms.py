@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -365,16 +364,7 @@ def test_a_form_saved_again_by_libreoffice_is_still_recognised(forms, cli, tmp_p
 
 # --- the README's month cycle ------------------------------------------------------------------
 
-README = ROOT / "README.md"
-STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
-
-
-def _marked(name: str, lang: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    m = re.search(rf"<!-- {name}:begin -->\n```{lang}\n(.*?)\n```\n<!-- {name}:end -->", text,
-                  re.S)
-    assert m, f"README has no {name} block"
-    return m.group(1)
+from test_readme import STAMP, _marked  # noqa: E402 - the README's blocks, read once
 
 
 def run_readme_cycle(cli, db_location: str, where: Path) -> str:
